@@ -1,0 +1,4 @@
+"""`python -m tei`: the same as the `tei` command."""
+from .cli import main
+
+main()

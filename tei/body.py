@@ -1,0 +1,121 @@
+"""Structure + suspects → `<text>`: the sole maker of body elements and of `<choice>`.
+
+Every body character is emitted once, in order: container elements take only their children,
+all others take the body text of their range (line-start markers of the export excepted), with
+suspected OCR errors as choice/sic/corr and line breaks inside a part as `<lb/>`.
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from lxml import etree
+
+from .model import Node, Structure, Suspect
+from .structure import marker_spans
+from .vocab import E
+
+CONTAINERS = frozenset({"body", "div", "opener", "closer", "postscript"})
+OCR_RESP_ID = "tei-ocr"
+"""xml:id of the header's respStmt that every corr/@resp and sic/@resp points to."""
+
+
+class UncoveredText(ValueError):
+    """A structure left non-whitespace text of a container outside every child: a bug upstream."""
+
+
+def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = ()) -> etree._Element:
+    """The `<text>` element for `body` laid out by `structure`, with `suspects` marked."""
+    renderer = _Renderer(body, suspects)
+    body_element = E.body()
+    renderer.fill(body_element, Node("body", 0, len(body), children=structure.divs))
+    return E.text(body_element)
+
+
+class _Renderer:
+    def __init__(self, body: str, suspects: Sequence[Suspect]):
+        self.body = body
+        self.markers = marker_spans(body)
+        self.marker_starts = [start for start, _ in self.markers]
+        self.suspects = sorted(suspects, key=lambda s: s.offset)
+        self.suspect_offsets = [s.offset for s in self.suspects]
+
+    def fill(self, element: etree._Element, node: Node) -> None:
+        """Put the content of `node` into `element` (already created with its attributes)."""
+        container = node.tag in CONTAINERS
+        cursor = node.start
+        for child in node.children:
+            if child.start < cursor or child.end > node.end:
+                raise UncoveredText(f"<{child.tag}> at {child.start}–{child.end} overlaps or leaves <{node.tag}>")
+            self._gap(element, cursor, child.start, container)
+            child_element = etree.SubElement(element, f"{{{element.nsmap[None]}}}{child.tag}")
+            for key, value in child.attrs:
+                child_element.set(key, value)
+            self.fill(child_element, child)
+            cursor = child.end
+        self._gap(element, cursor, node.end, container)
+
+    def _gap(self, element: etree._Element, start: int, end: int, container: bool) -> None:
+        if start >= end:
+            return
+        if container:
+            stray = self._strip_markers(start, end)
+            if stray.strip():
+                raise UncoveredText(f"text {stray.strip()[:20]!r} at {start} lies in <{etree.QName(element).localname}> outside any child")
+            return
+        position = start
+        first = bisect.bisect_left(self.suspect_offsets, start)
+        for suspect in self.suspects[first:]:
+            suspect_end = suspect.offset + len(suspect.sic)
+            if suspect.offset >= end:
+                break
+            if suspect_end > end or suspect.offset < position or self._has_marker(suspect.offset, suspect_end):
+                continue
+            self._append_text(element, self._strip_markers(position, suspect.offset))
+            element.append(_choice(suspect))
+            position = suspect_end
+        self._append_text(element, self._strip_markers(position, end))
+
+    def _strip_markers(self, start: int, end: int) -> str:
+        """body[start:end] without the export's line-start markers."""
+        i = bisect.bisect_left(self.marker_starts, start - 5)
+        pieces = []
+        position = start
+        for marker_start, marker_end in self.markers[i:]:
+            if marker_start >= end:
+                break
+            if marker_end <= position:
+                continue
+            pieces.append(self.body[position:max(position, marker_start)])
+            position = max(position, marker_end)
+        pieces.append(self.body[position:end] if position < end else "")
+        return "".join(pieces)
+
+    def _has_marker(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.marker_starts, start - 5)
+        return any(ms < end and me > start for ms, me in self.markers[i:i + 3])
+
+    @staticmethod
+    def _append_text(element: etree._Element, text: str) -> None:
+        """Append `text` to element's content; newlines become `<lb/>` (the line break is kept)."""
+        lines = text.split("\n")
+        _add_string(element, lines[0])
+        for line in lines[1:]:
+            element.append(E.lb())
+            _add_string(element, line)
+
+
+def _add_string(element: etree._Element, text: str) -> None:
+    if not text:
+        return
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def _choice(suspect: Suspect) -> etree._Element:
+    if suspect.corr is None:
+        return E.sic(suspect.sic, resp=f"#{OCR_RESP_ID}", cert=suspect.cert.value)
+    return E.choice(E.sic(suspect.sic), E.corr(suspect.corr, resp=f"#{OCR_RESP_ID}", cert=suspect.cert.value))

@@ -1,0 +1,36 @@
+"""Header + text → the TEI document, with the xml-model processing instructions."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .body import build_text
+from .header import HeaderOptions, build_header
+from .model import Conversion
+from .vocab import E, RELAXNG_NS, SCHEMATRON_NS, XML_ID, XML_LANG
+
+SCHEMA_FILE = "tei_bha.rng"
+SCHEMATRON_FILE = "tei_bha.sch"
+
+
+def document_id(article_id: str) -> str:
+    """An xml:id (NCName) for the archive's article id: `3383ff062d` → `bha-3383ff062d`."""
+    return "bha-" + re.sub(r"[^\w.-]", "_", article_id, flags=re.ASCII)
+
+
+def build_tei(conversion: Conversion, options: HeaderOptions) -> etree._ElementTree:
+    """The full TEI tree for one converted document."""
+    document = conversion.document
+    root = E.TEI(
+        build_header(document, conversion.structure.letters, options),
+        build_text(document.body, conversion.structure, conversion.suspects),
+        {XML_ID: document_id(document.header.article_id), XML_LANG: options.language},
+    )
+    tree = etree.ElementTree(root)
+    for href, schema_type in ((SCHEMA_FILE, RELAXNG_NS), (SCHEMATRON_FILE, SCHEMATRON_NS)):
+        instruction = etree.ProcessingInstruction(
+            "xml-model", f'href="{href}" type="application/xml" schematypens="{schema_type}"')
+        instruction.tail = "\n"
+        root.addprevious(instruction)
+    return tree

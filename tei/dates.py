@@ -1,0 +1,48 @@
+"""The export's `y-m-d` dates (0 for an unknown part) → ISO 8601 partial dates."""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+_YMD = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @property
+    def iso(self) -> str | None:
+        """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; None when the year is unknown.
+
+        An impossible day (1963-02-30) keeps only the year and month: the record's text stays
+        as written, only the machine-readable value is less precise.
+        """
+        if self.year <= 0:
+            return None
+        if self.month <= 0:
+            return f"{self.year:04d}"
+        if self.day <= 0 or self.day > calendar.monthrange(self.year, self.month)[1]:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+def parse_ymd(text: str) -> PartialDate:
+    """Parse one `y-m-d` date; raise ValueError saying what is wrong."""
+    match = _YMD.match(text.strip())
+    if not match:
+        raise ValueError(f"expected a date y-m-d with 0 for an unknown part, found {text!r}")
+    year, month, day = (int(g) if g else 0 for g in match.groups())
+    if month > 12 or day > 31:
+        raise ValueError(f"month or day out of range in date {text!r}")
+    if day and not month:
+        raise ValueError(f"a day without a month in date {text!r}")
+    return PartialDate(year, month, day)
+
+
+def is_iso_partial(value: str) -> bool:
+    """True for `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the forms the schema allows)."""
+    return bool(re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?", value))

@@ -1,0 +1,24 @@
+"""Errors the library raises; only the CLI turns them into messages and exit codes."""
+from __future__ import annotations
+
+
+class TeiError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class InputError(TeiError):
+    """An export file that cannot be read, with the place and what was expected there."""
+
+    def __init__(self, path: str, line: int, message: str):
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(f"{path}:{line}: {message}")
+
+
+class SchemaError(TeiError):
+    """A schema (RelaxNG or Schematron) that cannot be loaded or compiled."""
+
+
+class OutputError(TeiError):
+    """A TEI file that cannot be written."""

@@ -1,0 +1,143 @@
+"""Plain data passed between the pipeline steps: read → structure → letters → ocr → build.
+
+No lxml here. Text is never copied into the structure: every node points at a range of the
+document body, so the TEI builder can prove it emits each body character exactly once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Header:
+    """The nine header fields of one export, split into values but not interpreted further."""
+
+    article_id: str
+    title: str
+    dates: tuple[str, ...]
+    """Raw `y-m-d` strings (0 for an unknown part), in input order; empty when the record has none."""
+    date_text: str
+    """The 日期 field exactly as given, kept as the content of the header's date element."""
+    is_range: bool
+    authors: tuple[str, ...]
+    source: str
+    tags: tuple[str, ...]
+    book: str
+    book_author: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One export file as read: header, raw body text and description."""
+
+    path: str
+    header: Header
+    body: str
+    """The 正文 text exactly as in the file (LF line ends), markers included."""
+    body_line: int
+    """1-based line number of the first body line in the file, for messages."""
+    description: str
+    dropped_chars: int = 0
+    """Characters XML 1.0 cannot carry that the reader removed from body and fields."""
+
+
+class PartKind(str, Enum):
+    HEADING = "heading"
+    QUOTE = "quote"
+    PARAGRAPH = "paragraph"
+    ORNAMENT = "ornament"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One blank-line separated part of the body, its marker (`# `, `> `) excluded from the range."""
+
+    kind: PartKind
+    start: int
+    end: int
+    level: int = 0
+    """Heading level 1–4 for `#`…`####`; 0 otherwise."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """A TEI element over the body range [start, end).
+
+    Leaf-like nodes (p, head, salute, …) take all body text in their range that their children do
+    not cover; container nodes (div, opener, closer, postscript) take only their children.
+    """
+
+    tag: str
+    start: int
+    end: int
+    attrs: tuple[tuple[str, str], ...] = ()
+    children: tuple["Node", ...] = ()
+
+
+@dataclass(frozen=True)
+class Correspondent:
+    """A sender or addressee of a letter, as a person or an organisation."""
+
+    name: str
+    is_org: bool
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Correspondence facts of one letter, for profileDesc/correspDesc."""
+
+    senders: tuple[Correspondent, ...]
+    addressees: tuple[Correspondent, ...]
+    when: str | None = None
+    """ISO partial date (YYYY[-MM[-DD]]) of sending, when known."""
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The body as a tree of nodes, plus what was learnt about letters in it."""
+
+    divs: tuple[Node, ...]
+    letters: tuple[Letter, ...] = ()
+
+
+class Cert(str, Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A suspected OCR substitution at body[offset:offset+len(sic)].
+
+    `corr` is the proposed reading (same length as `sic`), or None when the position is surely
+    wrong but no correction is confident (encoded as a lone <sic>).
+    """
+
+    offset: int
+    sic: str
+    corr: str | None
+    cert: Cert
+    gain: float = 0.0
+    source: str = ""
+    """Where the candidate came from: confusion, glyph, lexicon, user."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation problem in a file."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """Everything the TEI builder needs for one document."""
+
+    document: Document
+    structure: Structure
+    suspects: tuple[Suspect, ...] = field(default=())

@@ -1,0 +1,119 @@
+"""Body text → parts (headings, quotations, paragraphs, ornaments) → a tree of divisions."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .model import Document, Node, Part, PartKind, Structure
+
+_PART_BREAK = re.compile(r"\n[ \t\u3000]*\n")
+# A line-start marker of the export: `#`…`####` + space for headings, `> ` for quotations.
+_MARKER = re.compile(r"(?m)^(?:#{1,4} |> )")
+ORNAMENTS = frozenset("■□◆◇●○◎▲△▼▽★☆※＊*·•")
+
+
+def split_parts(body: str) -> tuple[Part, ...]:
+    """Blank-line separated parts of `body`, ranges excluding the part's own marker."""
+    parts = []
+    position = 0
+    for chunk_end, next_start in [(m.start(), m.end()) for m in _PART_BREAK.finditer(body)] + [(len(body), len(body))]:
+        part = _make_part(body, position, chunk_end)
+        if part is not None:
+            parts.append(part)
+        position = next_start
+    return tuple(parts)
+
+
+def _make_part(body: str, start: int, end: int) -> Part | None:
+    while start < end and body[start] in "\n \t":
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    text = body[start:end]
+    heading = re.match(r"(#{1,4}) ", text)
+    if heading:
+        return Part(PartKind.HEADING, start + heading.end(), end, level=len(heading.group(1)))
+    if text.startswith("> "):
+        return Part(PartKind.QUOTE, start + 2, end)
+    if all(ch in ORNAMENTS or ch.isspace() for ch in text):
+        return Part(PartKind.ORNAMENT, start, end)
+    return Part(PartKind.PARAGRAPH, start, end)
+
+
+def marker_spans(body: str) -> tuple[tuple[int, int], ...]:
+    """Every line-start marker (`# `, `> `) in `body`: markup of the export, not text."""
+    return tuple((m.start(), m.end()) for m in _MARKER.finditer(body))
+
+
+def part_node(part: Part) -> Node:
+    """The element for a non-heading part."""
+    if part.kind is PartKind.QUOTE:
+        return Node("quote", part.start, part.end)
+    if part.kind is PartKind.ORNAMENT:
+        return Node("ab", part.start, part.end, attrs=(("type", "ornament"),))
+    if part.kind is PartKind.HEADING:
+        return Node("head", part.start, part.end)
+    return Node("p", part.start, part.end)
+
+
+def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
+    """One div typed from the header, leading headings as its heads, later headings as nested divs."""
+    top = _OpenDiv(level=0, attrs=(("type", document_type(document)),))
+    stack = [top]
+    leading = True
+    for part in parts:
+        if part.kind is PartKind.HEADING and leading:
+            top.children.append(Node("head", part.start, part.end))
+            top.level = max(top.level, part.level)
+            continue
+        leading = False
+        if part.kind is PartKind.HEADING:
+            while len(stack) > 1 and stack[-1].level >= part.level:
+                stack[-2].children.append(stack.pop().close())
+            section = _OpenDiv(level=part.level, attrs=(("type", "section"),))
+            section.children.append(Node("head", part.start, part.end))
+            stack.append(section)
+        else:
+            stack[-1].children.append(part_node(part))
+    while len(stack) > 1:
+        stack[-2].children.append(stack.pop().close())
+    return Structure(divs=(top.close(),))
+
+
+class _OpenDiv:
+    """A div still collecting children while the parts are walked."""
+
+    def __init__(self, level: int, attrs: tuple[tuple[str, str], ...]):
+        self.level = level
+        self.attrs = attrs
+        self.children: list[Node] = []
+
+    def close(self) -> Node:
+        start = self.children[0].start if self.children else 0
+        end = self.children[-1].end if self.children else 0
+        return Node("div", start, end, attrs=self.attrs, children=tuple(self.children))
+
+
+DOCUMENT_TYPES = ("letter", "telegram", "speech", "conversation", "poem", "directive", "report", "article")
+_TYPE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    # (type, tags, title words): the first rule that matches wins.
+    ("telegram", (), ("电报", "贺电", "唁电", "覆电", "复电", "急电", "通电", "电令", "电示")),
+    ("letter", ("书信",), ("的信", "复信", "来信", "致函", "的函", "书简", "信件")),
+    ("speech", ("讲话", "演说", "发言"), ("讲话", "演说", "演讲", "发言", "致词", "致辞", "报告会")),
+    ("conversation", ("谈话",), ("谈话", "座谈", "接见", "答问", "问答")),
+    ("poem", ("诗词",), ("七律", "五律", "七绝", "五绝", "沁园春", "念奴娇", "水调歌头", "蝶恋花", "清平乐", "西江月",
+                       "菩萨蛮", "忆秦娥", "浪淘沙", "卜算子", "满江红", "贺新郎", "诗二首", "词二首")),
+    ("directive", ("文件",), ("通知", "决定", "指示", "命令", "决议", "通告", "布告", "纪要", "条例", "规定", "批示", "批语")),
+    ("report", ("报告",), ("报告", "汇报")),
+)
+
+
+def document_type(document: Document) -> str:
+    """The top div's @type, one of DOCUMENT_TYPES, from the tags and the title."""
+    header = document.header
+    for type_, tags, words in _TYPE_RULES:
+        if any(tag in header.tags for tag in tags) or any(word in header.title for word in words):
+            return type_
+    return "article"

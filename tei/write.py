@@ -1,0 +1,57 @@
+"""Serialize once (UTF-8, deterministic, indented only where whitespace is not text) and write atomically."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import OutputError
+
+# Elements with mixed content: whitespace added inside them would be added to the text.
+_MIXED = frozenset({
+    "p", "head", "quote", "ab", "salute", "signed", "dateline", "date", "byline", "choice", "sic",
+    "corr", "title", "resp", "name", "persName", "orgName", "term", "note", "language", "label",
+    "idno", "distributor", "author", "editor", "bibl", "lb", "application",
+})
+_INDENT = "  "
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    """The document as UTF-8 bytes; the same tree always gives the same bytes."""
+    _indent(tree.getroot(), 0)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _indent(element: etree._Element, level: int) -> None:
+    if etree.QName(element).localname in _MIXED or not len(element):
+        return
+    if (element.text or "").strip() or any((child.tail or "").strip() for child in element):
+        return
+    inner = "\n" + _INDENT * (level + 1)
+    element.text = inner
+    for child in element:
+        child.tail = inner
+        _indent(child, level + 1)
+    element[-1].tail = "\n" + _INDENT * level
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder: no partial file, ever."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temporary, 0o666 & ~_UMASK)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write: {err.strerror or err}") from err
