@@ -79,20 +79,29 @@ def _guess_encoding(data: bytes) -> str:
 
 def _parse_header(lines: list[str], name: str, has_body: bool) -> Header:
     values: dict[str, tuple[str, int]] = {}
+    previous: str | None = None  # the field a continuation line would extend
     for number, line in enumerate(lines, start=1):
         if not line.strip():
+            previous = None
             continue
         match = _FIELD_LINE.match(line)
-        if not match:
-            if not values:
-                raise InputError(name, number, f"no header: expected {_EXPECTED_START}, found {line[:40]!r}")
-            if not has_body:
-                break
+        if match:
+            field, value = match.groups()
+            if field in values:
+                raise InputError(name, number, f"field {field!r} given twice (first on line {values[field][1]})")
+            values[field] = (value, number)
+            previous = field
+        elif previous is not None and has_body:
+            # A value running over several lines (a title with a subtitle line): keep the break.
+            value, first_line = values[previous]
+            values[previous] = (f"{value}\n{line}", first_line)
+        elif not values:
+            raise InputError(name, number, f"no header: expected {_EXPECTED_START}, found {line[:40]!r}")
+        elif has_body:
             raise InputError(name, number, f"expected a header field ({'，'.join(FIELD_NAMES)}), found {line[:40]!r}")
-        field, value = match.groups()
-        if field in values:
-            raise InputError(name, number, f"field {field!r} given twice (first on line {values[field][1]})")
-        values[field] = (value.strip(), number)
+        else:
+            break
+    values = {field: (value.strip(), line) for field, (value, line) in values.items()}
     if not values:
         raise InputError(name, 1, f"no header: expected {_EXPECTED_START}")
     article_id, id_line = values.get("id", ("", 1))

@@ -1,0 +1,201 @@
+"""The `tei` command: a thin shell over the library that maps errors to exit codes.
+
+Exit codes: 0 ok; 1 rejected input or invalid TEI (the rest of a batch still done);
+2 usage, IO, or a schema that cannot be loaded.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .convert import ConvertOptions, convert_bytes, convert_file
+from .errors import OutputError, SchemaError, TeiError
+from .validate import Schema, load_schema, project_schemas, validate_file
+from .write import serialize, write_atomic
+
+
+class UsageIOError(click.ClickException):
+    """An IO or schema problem: exit 2, like a usage error (click's FileError would exit 1)."""
+
+    exit_code = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tei")
+def main() -> None:
+    """Turn banned-historical-archives text exports into TEI P5 XML, and check TEI files."""
+
+
+# --------------------------------------------------------------------------- convert
+@dataclass(frozen=True)
+class _Job:
+    source: Path
+    target: Path
+    options: ConvertOptions
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    source: Path
+    error: str | None
+    warnings: tuple[str, ...]
+    cannot_write: bool = False
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for the TEI files (DIR/<stem>.xml; folders keep their layout).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Files converted in parallel (processes).")
+@click.option("--no-ocr", is_flag=True, help="Do not mark suspected OCR errors.")
+@click.option("--timestamp", is_flag=True,
+              help="Record the conversion time in the header (SOURCE_DATE_EPOCH when set); off by default so output is reproducible.")
+def convert(paths: tuple[Path, ...], output_dir: Path, jobs: int, no_ocr: bool, timestamp: bool) -> None:
+    """Convert export files (.txt), folders of them (recursive) or - (stdin to stdout) to TEI."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if timestamp and epoch is not None and not epoch.isdigit():
+        raise click.BadParameter("SOURCE_DATE_EPOCH must be an integer number of seconds", param_hint="--timestamp")
+    options = ConvertOptions(ocr=not no_ocr, timestamp=timestamp)
+    if any(str(path) == "-" for path in paths):
+        if len(paths) > 1:
+            raise click.UsageError("'-' (stdin) cannot be combined with other paths")
+        _convert_stdin(options)
+        return
+    jobs_list = list(_plan(paths, output_dir, options))
+    if not jobs_list:
+        raise click.UsageError("no .txt files found in the given paths")
+    started = time.perf_counter()
+    failures = []
+    cannot_write = False
+    for outcome in _run(jobs_list, jobs):
+        cannot_write |= outcome.cannot_write
+        for warning in outcome.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if outcome.error:
+            failures.append(outcome.error)
+            click.echo(outcome.error, err=True)
+    elapsed = time.perf_counter() - started
+    done = len(jobs_list) - len(failures)
+    click.echo(f"converted {done} of {len(jobs_list)} file(s) to {output_dir} in {elapsed:.1f} s"
+               + (f"; {len(failures)} rejected:" if failures else ""), err=True)
+    for failure in failures:
+        click.echo(f"  {failure}", err=True)
+    if failures:
+        sys.exit(2 if cannot_write else 1)
+
+
+def _convert_stdin(options: ConvertOptions) -> None:
+    try:
+        result = convert_bytes(sys.stdin.buffer.read(), "<stdin>", options)
+    except TeiError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    sys.stdout.buffer.write(serialize(result.tree))
+
+
+def _plan(paths: Iterable[Path], output_dir: Path, options: ConvertOptions) -> Iterator[_Job]:
+    """One job per input file; files in a folder keep their relative layout under output_dir."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        if path.is_dir():
+            pairs = [(source, source.relative_to(path).with_suffix(".xml")) for source in sorted(path.rglob("*.txt"))]
+        else:
+            pairs = [(path, Path(path.stem + ".xml"))]
+        for source, relative in pairs:
+            target = output_dir / relative
+            if target in seen and seen[target] != source:
+                raise click.UsageError(f"{source} and {seen[target]} would both be written to {target}")
+            if target not in seen:
+                seen[target] = source
+                yield _Job(source, target, options)
+
+
+def _run(jobs: list[_Job], workers: int) -> Iterator[_Outcome]:
+    """Convert every job, in a process pool when asked, with a progress bar on a terminal."""
+    show_bar = len(jobs) > 1 and sys.stderr.isatty()
+    with click.progressbar(length=len(jobs), label="converting", file=sys.stderr) if show_bar else _NoBar() as bar:
+        if workers == 1:
+            outcomes: Iterable[_Outcome] = map(_convert_job, jobs)
+            pool = None
+        else:
+            pool = ProcessPoolExecutor(max_workers=workers)
+            outcomes = pool.map(_convert_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+        try:
+            for outcome in outcomes:
+                bar.update(1)
+                yield outcome
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+
+def _convert_job(job: _Job) -> _Outcome:
+    try:
+        result = convert_file(job.source, job.options)
+        write_atomic(job.target, serialize(result.tree))
+    except OutputError as err:
+        return _Outcome(job.source, str(err), (), cannot_write=True)
+    except TeiError as err:
+        return _Outcome(job.source, str(err), ())
+    return _Outcome(job.source, None, result.warnings)
+
+
+class _NoBar:
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        return None
+
+
+# --------------------------------------------------------------------------- validate
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Extra RelaxNG (.rng) or Schematron (.sch) schema; repeatable.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: file:line: CODE message; json: one JSON object per file and line.")
+def validate(paths: tuple[Path, ...], schema_paths: tuple[Path, ...], output_format: str) -> None:
+    """Check TEI files (or folders of .xml, recursive) against the project schema and Schematron."""
+    try:
+        schemas: list[Schema] = [*project_schemas(), *(load_schema(path) for path in schema_paths)]
+    except SchemaError as err:
+        raise UsageIOError(str(err)) from err
+    files = [file for path in paths for file in (sorted(path.rglob("*.xml")) if path.is_dir() else [path])]
+    if not files:
+        raise click.UsageError("no .xml files found in the given paths")
+    invalid = 0
+    for file in files:
+        findings = validate_file(file, schemas)
+        if any(finding.code == "IO_ERROR" for finding in findings):
+            raise UsageIOError(f"{file}: {findings[0].message}")
+        invalid += bool(findings)
+        if output_format == "json":
+            click.echo(json.dumps({"file": str(file), "valid": not findings,
+                                   "findings": [{"line": f.line, "code": f.code, "message": f.message}
+                                                for f in findings]}, ensure_ascii=False))
+        else:
+            for finding in findings:
+                click.echo(f"{finding.path}:{finding.line}: {finding.code} {finding.message}")
+    click.echo(f"{len(files) - invalid} of {len(files)} file(s) valid", err=True)
+    if invalid:
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
