@@ -1,0 +1,76 @@
+"""Packaged data of the OCR step (tei/data/*), loaded once and lazily via importlib.resources."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+ORDER = 4
+BITS = 13
+
+
+@dataclass(frozen=True)
+class CharLM:
+    """Pruned character n-gram counts (orders 1..ORDER) of the archive's clean text.
+
+    Attributes:
+        lut: code point -> token id (0 line boundary, 1 unknown, 2.. vocabulary).
+        keys: per order n (index n - 1), sorted n-gram keys (BITS bits per id, oldest first).
+        logc: per order, natural log of the count of the matching key.
+        log_total: natural log of the number of tokens counted.
+    """
+
+    lut: np.ndarray
+    keys: tuple[np.ndarray, ...]
+    logc: tuple[np.ndarray, ...]
+    log_total: float
+
+
+def _read_bytes(name: str) -> bytes:
+    return resources.files("tei.data").joinpath(name).read_bytes()
+
+
+def _read_lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a packaged UTF-8 text file."""
+    text = _read_bytes(name).decode("utf-8")
+    return [ln for ln in text.split("\n") if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def char_lm() -> CharLM:
+    """The character language model of tei/data/charlm.npz (built by scripts/build_lm.py)."""
+    with np.load(io.BytesIO(_read_bytes("charlm.npz"))) as z:
+        chars = z["chars"]
+        lut = np.ones(0x110000, dtype=np.uint64)
+        lut[chars] = np.arange(2, len(chars) + 2, dtype=np.uint64)
+        lut[ord("\n")] = 0
+        keys = tuple(np.cumsum(z[f"keys{n}"], dtype=np.uint64) for n in range(1, ORDER + 1))
+        logc = tuple(z[f"logc{n}"].astype(np.float32) / 16 for n in range(1, ORDER + 1))
+        return CharLM(lut, keys, logc, float(np.log(z["total"][0])))
+
+
+@lru_cache(maxsize=1)
+def confusions() -> dict[str, tuple[tuple[str, int], ...]]:
+    """OCR confusions of the archive: wrong char -> ((right char, count), …), most frequent first."""
+    return parse_confusions(_read_lines("confusions.tsv"))
+
+
+def parse_confusions(lines: list[str]) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Parse `wrong<TAB>right[<TAB>count…]` lines (count defaults to 1) into a candidate table."""
+    table: dict[str, dict[str, int]] = {}
+    for ln in lines:
+        cols = ln.split("\t")
+        wrong, right = cols[0], cols[1]
+        count = int(cols[2]) if len(cols) > 2 and cols[2] else 1
+        row = table.setdefault(wrong, {})
+        row[right] = row.get(right, 0) + count
+    return {w: tuple(sorted(r.items(), key=lambda kv: (-kv[1], kv[0]))) for w, r in table.items()}
+
+
+@lru_cache(maxsize=1)
+def protected_terms() -> tuple[str, ...]:
+    """Names and era terms that are never flagged (tei/data/protected.txt)."""
+    return tuple(ln.strip() for ln in _read_lines("protected.txt"))
