@@ -97,23 +97,22 @@ class _OpenDiv:
 
 
 DOCUMENT_TYPES = ("letter", "telegram", "speech", "conversation", "poem", "directive", "report", "article")
-_TYPE_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    # (type, tags, title words): the first rule that matches wins.
-    ("telegram", (), ("电报", "贺电", "唁电", "覆电", "复电", "急电", "通电", "电令", "电示")),
-    ("letter", ("书信",), ("的信", "复信", "来信", "致函", "的函", "书简", "信件")),
-    ("speech", ("讲话", "演说", "发言"), ("讲话", "演说", "演讲", "发言", "致词", "致辞", "报告会")),
-    ("conversation", ("谈话",), ("谈话", "座谈", "接见", "答问", "问答")),
-    ("poem", ("诗词",), ("七律", "五律", "七绝", "五绝", "沁园春", "念奴娇", "水调歌头", "蝶恋花", "清平乐", "西江月",
-                       "菩萨蛮", "忆秦娥", "浪淘沙", "卜算子", "满江红", "贺新郎", "诗二首", "词二首")),
-    ("directive", ("文件",), ("通知", "决定", "指示", "命令", "决议", "通告", "布告", "纪要", "条例", "规定", "批示", "批语")),
-    ("report", ("报告",), ("报告", "汇报")),
+_TYPE_RULES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    # (type, tags, title pattern): the first rule that matches wins.
+    ("telegram", (), re.compile(r"电报|[贺唁覆复急通]电|电[令示]|^致.+电$|的电$|电（|电$")),
+    ("letter", ("书信",), re.compile(r"的信|[复覆回]信|来信|[致公]函|的函|书简|信件|^致.{2,}")),
+    ("speech", ("讲话", "演说", "发言"), re.compile(r"讲话|演说|演讲|发言|致[词辞]|报告会")),
+    ("conversation", ("谈话",), re.compile(r"谈话|座谈|接见|答问|问答")),
+    ("poem", ("诗词",), re.compile(r"[七五][律绝]|沁园春|念奴娇|水调歌头|蝶恋花|清平乐|西江月|菩萨蛮|忆秦娥|浪淘沙|卜算子|满江红|贺新郎|[诗词]二首")),
+    ("directive", ("文件",), re.compile(r"通知|决定|指示|命令|决议|通告|布告|纪要|条例|规定|批示|批语")),
+    ("report", ("报告",), re.compile(r"报告|汇报")),
 )
 
 
 def document_type(document: Document) -> str:
     """The top div's @type, one of DOCUMENT_TYPES, from the tags and the title."""
     header = document.header
-    for type_, tags, words in _TYPE_RULES:
-        if any(tag in header.tags for tag in tags) or any(word in header.title for word in words):
+    for type_, tags, title_pattern in _TYPE_RULES:
+        if any(tag in header.tags for tag in tags) or title_pattern.search(header.title):
             return type_
     return "article"
