@@ -1,0 +1,199 @@
+"""Chinese dates in letter text → ISO partial dates (YYYY, YYYY-MM, YYYY-MM-DD).
+
+Handles Chinese numerals (一九六三年十一月二十九日, 〇/零/○/O for zero, 廿/卅), Arabic digits
+(1941年8月6日, 74.1.28), partial dates (1945年8月, 八月六日 with the year taken from the header)
+and the telegram day codes (韵目代日: 佳 = the 9th). Where OCR has garbled a numeral, the header
+date is used only when every legible numeral agrees with it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIGIT = {
+    "〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "Ο": 0, "０": 0, "◯": 0, "0": 0,
+    "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    "两": 2,
+}
+for _i, _c in enumerate("0123456789"):
+    _DIGIT[_c] = _i
+for _i, _c in enumerate("０１２３４５６７８９"):
+    _DIGIT[_c] = _i
+
+NUMERAL_CHARS = "〇○零O一二三四五六七八九十廿卅两0123456789０１２３４５６７８９"
+_NUM = "[" + NUMERAL_CHARS + "]"
+
+# 韵目代日: the day of month written as one rhyme character in telegrams.
+RHYME_DAYS = {
+    "东": 1, "冬": 2, "江": 3, "支": 4, "微": 5, "鱼": 6, "虞": 7, "齐": 8, "佳": 9, "灰": 10,
+    "真": 11, "文": 12, "元": 13, "寒": 14, "删": 15, "铣": 16, "篠": 17, "巧": 18, "皓": 19,
+    "号": 20, "马": 21, "养": 22, "漾": 23, "敬": 24, "有": 25, "宥": 26, "感": 27, "俭": 28,
+    "艳": 29, "陷": 30, "世": 31,
+}
+
+# A year of 2–4 characters, at least two of them numerals (checked later), so that OCR-garbled
+# years (一北大三年) are still recognised as dates; month and day must be legible.
+_YEAR = r"(?P<y>[0-9０-９]{4}|[0-9０-９]{2}|[^\s，。、：；！？（）()\[\]]{4})年"
+_MONTH = r"(?P<m>[0-9０-９]{1,2}|正|[一二三四五六七八九十]{1,3})月(?:份)?"
+_DAY = r"(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,4})[日号]"
+_SEASON = r"(?P<s>春|夏|秋|冬|春夏|夏秋|秋冬|冬春|上半年|下半年|初|底|末)?"
+
+YEAR_DATE = re.compile(rf"{_YEAR}\s*(?:{_MONTH}\s*(?:{_DAY})?|{_SEASON})")
+MONTH_DATE = re.compile(rf"{_MONTH}\s*(?:{_DAY})?")
+DAY_DATE = re.compile(_DAY)
+DOTTED_DATE = re.compile(
+    r"(?<![0-9])(?P<y>[0-9]{4}|[0-9]{2})\s*[.．/\-]\s*(?P<m>[0-9]{1,2})\s*[.．/\-]\s*(?P<d>[0-9]{1,2})(?![0-9])"
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date found in text: its span and its ISO value (None when unreadable)."""
+
+    start: int
+    end: int
+    when: str | None
+
+
+def _small_number(text: str) -> int | None:
+    """一 … 三十一, 廿七, 卅, 12 → int; None when a character is not a numeral."""
+    if not text:
+        return None
+    if all(c in _DIGIT for c in text) and any(c.isdigit() for c in text):
+        return int("".join(str(_DIGIT[c]) for c in text))
+    text = text.replace("廿", "二十").replace("卅", "三十")
+    if text == "正":
+        return 1
+    if "十" in text:
+        head, _, tail = text.partition("十")
+        if "十" in tail:
+            return None
+        tens = 1 if head == "" else _DIGIT.get(head) if len(head) == 1 else None
+        units = 0 if tail == "" else _DIGIT.get(tail) if len(tail) == 1 else None
+        if tens is None or units is None:
+            return None
+        return tens * 10 + units
+    if len(text) == 1 and text in _DIGIT:
+        return _DIGIT[text]
+    return None
+
+
+def _year_digits(text: str) -> list[int | None]:
+    """Digits of a written year, None for an illegible character."""
+    return [_DIGIT.get(c) for c in text]
+
+
+def _header_parts(header: str | None) -> tuple[int | None, int | None, int | None]:
+    if not header:
+        return None, None, None
+    bits = [int(b) for b in re.findall(r"\d+", header)[:3]]
+    bits += [0] * (3 - len(bits))
+    y, m, d = bits
+    return (y or None), (m or None), (d or None)
+
+
+def _iso(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
+    if y is None or not 1 <= y <= 2999:
+        return None
+    out = "%04d" % y
+    if m is None:
+        return out
+    if not 1 <= m <= 12:
+        return out
+    out += "-%02d" % m
+    if d is None or not 1 <= d <= 31:
+        return out
+    return out + "-%02d" % d
+
+
+def _resolve_year(text: str, header_year: int | None) -> tuple[int | None, bool]:
+    """(year, ok). ok is False when the year is garbled and the header does not confirm it."""
+    digits = _year_digits(text)
+    if len(digits) == 2 and all(d is not None for d in digits):
+        two = digits[0] * 10 + digits[1]
+        if header_year is not None and header_year % 100 == two:
+            return header_year, True
+        return 1900 + two, True
+    if all(d is not None for d in digits):
+        return int("".join(map(str, digits))), True
+    legible = [(i, d) for i, d in enumerate(digits) if d is not None]
+    if len(digits) != 4 or len(legible) < 2 or header_year is None:
+        return None, False
+    want = "%04d" % header_year
+    if all(int(want[i]) == d for i, d in legible):
+        return header_year, True
+    return None, False
+
+
+def _from_match(m: re.Match, header: str | None) -> str | None:
+    hy, hm, hd = _header_parts(header)
+    gy, gm, gd = m.groupdict().get("y"), m.groupdict().get("m"), m.groupdict().get("d")
+    if gy is not None:
+        year, ok = _resolve_year(gy, hy)
+        if not ok:
+            return None
+    else:
+        year = hy
+    month = _small_number(gm) if gm else None
+    day = _small_number(gd) if gd else None
+    if gm and month is None:
+        return None
+    if gd and day is None:
+        return None
+    if gm is None and gd is not None:
+        # a day alone (廿七日): only with the header's year and month
+        if hm is None or hy is None or gy is not None:
+            return None
+        return _iso(hy, hm, day)
+    if year is None:
+        return None
+    return _iso(year, month, day)
+
+
+def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
+    """The first date in `text` (Chinese or Arabic numerals), with its span and ISO value.
+
+    Args:
+        text: any text, e.g. a dateline 一九六三年十一月二十九日 or 74.1.28凌晨 5时.
+        header: the document's ISO header date; gives the year for 八月六日 and confirms
+            garbled numerals.
+    """
+    best: DateMatch | None = None
+    for rx in (DOTTED_DATE, YEAR_DATE, MONTH_DATE, DAY_DATE):
+        for m in rx.finditer(text):
+            if not m.group(0):
+                continue
+            gy = m.groupdict().get("y")
+            if rx is YEAR_DATE and not gy.isdigit():
+                if sum(c in _DIGIT for c in gy) < 2:
+                    continue
+            when = _from_match(m, header)
+            cand = DateMatch(m.start(), m.end(), when)
+            if best is None or cand.start < best.start or (
+                cand.start == best.start and cand.end > best.end
+            ):
+                best = cand
+            break
+    return best
+
+
+def parse_cn_date(text: str, header: str | None = None) -> str | None:
+    """ISO partial date of the first date written in `text`, or None.
+
+    一九六三年十一月二十九日 → 1963-11-29; 1945年8月 → 1945-08; 八月六日 with header 1941-08-06
+    → 1941-08-06; 一北大三年十一月二十九日 with header 1963-11-29 → 1963-11-29 (legible numerals
+    agree), without the header → None.
+    """
+    found = find_cn_date(text, header)
+    return found.when if found else None
+
+
+def rhyme_day(text: str, header: str | None) -> str | None:
+    """ISO date for a telegram day code (佳 = 9th) when the header's day agrees."""
+    text = text.strip().rstrip("电日")
+    if len(text) != 1 or text not in RHYME_DAYS:
+        return None
+    hy, hm, hd = _header_parts(header)
+    if hd is not None and hd == RHYME_DAYS[text]:
+        return _iso(hy, hm, hd)
+    return None

@@ -1,0 +1,863 @@
+"""Letters and telegrams: head, opener (dateline, salute), closer (salute, signed, dateline),
+postscript, and the correspondents for correspDesc.
+
+The body is first cut into units (its parts, some split where OCR glued two lines together:
+the title and the addressee, a dateline and the salute, a signature and its date, a date and
+the next item's title). Units are grouped into items, each starting at a head; an item is a
+letter when its head reads like one (给…的信, …电) or it opens with a salute. Inside a letter
+the closer is anchored at the signature and grows backwards over closing salutes (此致 敬礼,
+祝…, 敬颂…) and forwards over further signatures and the date; text after the closer is a
+postscript, editorial footnotes after it are a `div type="notes"`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .cndates import RHYME_DAYS, find_cn_date, rhyme_day
+from .dates import parse_ymd
+from .model import Correspondent, Document, Letter, Node, Part, PartKind, Structure
+from .names import correspondent, is_organisation
+
+# ---------------------------------------------------------------- vocabulary
+
+LETTER_TAGS = ("书信",)
+_LETTER_TITLE = re.compile(
+    r"(的信|之信|一封信|复信|回信|来信|书信|信件|公开信|短信|便函|的函|复函|致函|书简|手札|电报|电文|贺电|唁电|"
+    r"覆电|复电|急电|通电|来电|去电|电令|电示|(?<!迷|相|自|威|坚|确|诚|互|失|守|取)信[”\"！!]?$|[复覆致给][^，。；]{1,40}电[”\"！!]?$|电[”\"！!]?$)"
+)
+_NOT_LETTER_TITLE = re.compile(r"(电话|电影|电台|电视|电力|电机|电子|电气|电厂)")
+_SENTENCE_END = "。！？!?；;"
+_FOOTNOTE = re.compile(r"^\s*(?:[\[［【〔]\s*\d{1,3}\s*[\]］】〕]|\(\d{1,3}\)|注\d{1,3}[:：])")
+_SOURCE_LINE = re.compile(
+    r"^(?:注\s*释|注\s*解|附\s*注|根据.{0,30}(?:刊印|排印|印出|整理)|据.{0,20}(?:刊印|排印|印出)|"
+    r"（?原载.{0,60}|（?选自.{0,60}|（?见.{0,40}|【[^】]{1,20}】|[～~—─\-＝=＊*·•]{3,}.*)$"
+)
+_PAREN_DATE = re.compile(r"^[（(]\s*([^（）()]{2,30}?)\s*[）)]")
+_SALUTE_START = re.compile(r"^(?:致|亲爱的|尊敬的|敬爱的|最敬爱的|最最敬爱的|敬启者|启者)")
+_SALUTE_END = re.compile(
+    r"(?:同志|同志们|先生|先生们|老先生|女士|夫人|主席|总理|副主席|委员长|总司令|司令员|政委|部长|书记|"
+    r"兄|弟|老|公|阁下|勋鉴|钧鉴|台鉴|大鉴|惠鉴|共鉴|均鉴|公鉴|道鉴|左右|足下|诸同志|诸先生|们|会|委|部|局|社)"
+    r"(?:\[\d+\])?[:：，,]?$"
+)
+_CLOSING_START = re.compile(
+    r"^(?:此致|顺致|并致|即致|谨致|敬致|特致|致$|致以|谨以|谨向|向你致以|向您致以|敬祝|恭祝|预祝|祝|并祝|顺祝|即祝|此祝|此颂|顺颂|即颂|敬颂|"
+    r"并颂|即请|敬请|顺候|敬候|即候|并候|专此|特此|特电|谨此|当否|妥否|是否有当|是否可行|是否妥当|请予?指示|"
+    r"盼复|望复|此复|谨上|敬上|此布|余不[一赘]|草此|匆此|握手|紧握你的手)"
+)
+_CLOSING_END = re.compile(
+    r"(?:敬礼|万岁|万寿无疆|永远健康|身体健康|健康|安好|大安|日安|近安|时安|刻安|春安|勋安|钧安|撰安|台安|"
+    r"请指示|请批示|为盼|为荷|为祷|为要|此复|此致)[！!。.]*$"
+)
+# Tail formulas split off the end of the last body paragraph (特电布复，敬表欢迎。 / …专此，并希裁复。)
+_TAIL_FORMULA = re.compile(
+    r"^(?:特电布复|特电奉复|特此电复|特电|特此|专此|顺致|此致|即致|并致|顺颂|即颂|此颂|敬颂|敬祝|谨致|谨向|即请|顺候|"
+    r"当否|妥否|是否有当|是否可行|是否妥当)"
+)
+_SIGN_MARK = re.compile(
+    r"(?:[（(]\s*签\S?\s*[）)]|[（(]\s*印\s*[）)]|[（(]\s*盖章\s*[）)]|同叩|叩$|敬上$|谨上$|拜上$|手书$|同上$|谨启$|上$)"
+)
+_TIME_SUFFIX = re.compile(
+    r"^\s*(?:凌晨|清晨|早晨|早|晨|上午|中午|午|下午|傍晚|晚上|晚|深夜|午夜|夜半|夜)?\s*"
+    r"(?:[0-9０-９]{1,2}\s*[时点](?:\s*[0-9０-９]{1,2}\s*分)?|[一二三四五六七八九十廿]{1,3}[时点](?:[一二三四五六七八九十]{1,3}分)?)?"
+)
+_PLACES3 = ("莫斯科", "西柏坡", "石家庄", "哈尔滨", "乌鲁木齐", "呼和浩特", "齐齐哈尔", "井冈山", "王家坪", "杨家岭",
+            "枣园", "中南海", "北戴河", "保安县", "瑞金县", "平壤", "河内")
+_NOT_DATE_FOLLOW = "的之电以前后起至到，、是在"
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤康易乔"
+    "聂陶柯饶谷耿关廉安齐粟习薄乌"
+)
+_GENERIC_ADDRESSEES = {"同志", "同志们", "同志门", "朋友", "朋友们", "先生", "先生们", "诸位", "各位", "大家",
+                       "全体同志", "同胞们", "战友们", "女士们先生们"}
+_KNOWN_ORGS = ("中国共产党中央委员会", "苏联共产党中央委员会", "中共中央", "苏共中央", "中央人民政府",
+               "中华人民共和国国务院", "中央军委", "中共中央军事委员会", "中国人民解放军总部")
+_HONORIFIC = re.compile(
+    r"(?:诸同志|同志们|同志|老先生|先生们|先生|女士|夫人|阁下|勋鉴|钧鉴|台鉴|大鉴|惠鉴|共鉴|均鉴|公鉴|道鉴|左右|足下|"
+    r"兄|诸公|两公|诸位|们)+$"
+)
+
+
+# ---------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    kind: PartKind = PartKind.PARAGRAPH
+    indented: bool = False
+    """The part began with a no-break space: right-aligned in the source (signatures, dates)."""
+    split: bool = False
+    """Cut from a longer part (its other half glued to it by OCR)."""
+
+
+def _trim(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cut(body: str, unit: _Unit, at: int) -> tuple[_Unit | None, _Unit | None]:
+    """Split a unit at body offset `at`, trimming both halves; empty halves are None."""
+    a = _trim(body, unit.start, at)
+    b = _trim(body, at, unit.end)
+    first = replace(unit, start=a[0], end=a[1], split=True) if a[0] < a[1] else None
+    second = replace(unit, start=b[0], end=b[1], indented=False, split=True) if b[0] < b[1] else None
+    return first, second
+
+
+# ---------------------------------------------------------------- document facts
+
+
+@dataclass(frozen=True)
+class _Facts:
+    title: str
+    header_date: str | None
+    names: tuple[str, ...]
+    """Person and organisation names the document gives outside the body (authors, tags, title)."""
+
+
+def _header_date(document: Document) -> str | None:
+    for raw in document.header.dates:
+        try:
+            iso = parse_ymd(raw).iso
+        except ValueError:
+            continue
+        if iso:
+            return iso
+    return None
+
+
+def _facts(document: Document) -> _Facts:
+    header = document.header
+    names: list[str] = []
+    for author in header.authors:
+        author = author.strip().strip("“”\"'")
+        if len(author) >= 2:
+            names.append(author)
+    for tag in header.tags:
+        tag = tag.strip()
+        if 2 <= len(tag) <= 4 and tag[0] in _SURNAMES and re.fullmatch(r"[\u4e00-\u9fff]+", tag):
+            names.append(tag)
+    title = re.sub(r"\s+", "", header.title)
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,4})(?:、|，|等|给|致|关于)", title):
+        if m.group(1)[0] in _SURNAMES and m.start() == 0:
+            names.append(m.group(1))
+    return _Facts(title=title, header_date=_header_date(document), names=tuple(dict.fromkeys(names)))
+
+
+def is_letter_document(document: Document) -> bool:
+    """True when the tags or the title say the document is a letter or a telegram."""
+    header = document.header
+    if any(tag in LETTER_TAGS for tag in header.tags):
+        return True
+    return is_letter_title(header.title)
+
+
+def is_letter_title(title: str) -> bool:
+    """给…的信, 致…电, 复信, 贺电…: a title naming a letter or a telegram."""
+    title = re.sub(r"[\s\"“”'！!?？\[\]\d]+$", "", title.strip())
+    title = title.rstrip("\"“”")
+    if not title or _NOT_LETTER_TITLE.search(title) and not re.search(r"(的信|电报|复电|贺电|唁电)", title):
+        return False
+    return bool(_LETTER_TITLE.search(title))
+
+
+# ---------------------------------------------------------------- unit tests (predicates)
+
+
+class _Reader:
+    """Predicates over units of one document."""
+
+    def __init__(self, document: Document, facts: _Facts):
+        self.body = document.body
+        self.facts = facts
+
+    def text(self, u: _Unit) -> str:
+        return self.body[u.start:u.end]
+
+    # -- kinds of units
+    def is_note(self, u: _Unit) -> bool:
+        t = self.text(u)
+        return bool(_FOOTNOTE.match(t) or _SOURCE_LINE.match(t))
+
+    def title_like(self, u: _Unit) -> bool:
+        t = self.text(u)
+        if u.kind is PartKind.HEADING:
+            return True
+        if len(t) > 60 or _FOOTNOTE.match(t) or u.kind is not PartKind.PARAGRAPH:
+            return False
+        core = t.rstrip("！!\"”")
+        return not any(c in core for c in "。；;？：:")
+
+    def paren_date(self, u: _Unit) -> re.Match | None:
+        """A leading （1941年8月6日） with a date inside."""
+        m = _PAREN_DATE.match(self.text(u))
+        if not m:
+            return None
+        inner = m.group(1)
+        found = find_cn_date(inner)
+        if found is None:
+            return None
+        rest = inner[:found.start] + inner[found.end:]
+        if len(re.sub(r"[\s、，,至到—\-－~～0-9０-９一二三四五六七八九十廿卅〇○零年月日号春夏秋冬初底末上中下旬半]", "", rest)) > 4:
+            return None
+        return m
+
+    def byline_like(self, u: _Unit) -> bool:
+        """The author's name under the title (刘少奇, 复旦大学“一个…好人”)."""
+        t = self.text(u)
+        if u.kind is not PartKind.PARAGRAPH or len(t) > 40 or any(c in t for c in "。！？!?；;：:，,"):
+            return False
+        return self.known_name_in(t) or self.signed_strength(u) == 2
+
+    def salute_like(self, u: _Unit, lenient: bool = False) -> bool:
+        t = self.text(u)
+        if u.kind is not PartKind.PARAGRAPH or _FOOTNOTE.match(t) or is_letter_title(t):
+            return False
+        inner = t.rstrip("：:，,")
+        if any(c in inner for c in "。！？!?；;"):
+            return False
+        ends_colon = t.endswith(("：", ":"))
+        if _SALUTE_START.match(t) and len(t) <= 80:
+            return True
+        if ends_colon and (len(t) <= 40 or _SALUTE_END.search(t)):
+            return len(t) <= 600
+        if t.endswith(("，", ",")) and len(t) <= 20 and _SALUTE_END.search(t):
+            return True
+        if lenient and len(t) <= 40 and _SALUTE_END.search(t):
+            return True
+        return False
+
+    def closing_like(self, u: _Unit) -> bool:
+        t = self.text(u)
+        if len(t) > 100 or u.kind is not PartKind.PARAGRAPH or _FOOTNOTE.match(t):
+            return False
+        sentences = [s for s in re.findall(r"[^。！？!?]+[。！？!?]*", t) if s.strip()]
+        if not sentences:
+            return False
+        return all(_CLOSING_START.match(s.strip()) or _CLOSING_END.search(s.strip()) for s in sentences)
+
+    def known_name_in(self, t: str) -> bool:
+        return any(name in t for name in self.facts.names)
+
+    def signed_split(self, u: _Unit) -> tuple[int, int, int] | None:
+        """(signature end, date start, date end) when the unit is a signature followed by a date."""
+        t = self.text(u)
+        found = find_cn_date(t, self.facts.header_date)
+        if found is None or found.start == 0 or found.start > 45 or found.when is None:
+            return None
+        after = t[found.end:]
+        after = after[_TIME_SUFFIX.match(after).end():]
+        if len(after) > 30 and not _FOOTNOTE.match(after) and after[:1] not in "（(":
+            return None
+        if t[found.end:found.end + 1] in tuple(_NOT_DATE_FOLLOW) and found.end < len(t):
+            return None
+        sig = t[:found.start]
+        if t[:1] in "（(" or not re.search(r"[\u4e00-\u9fff]", sig) or not self._signature_text(sig, weak_limit=20):
+            return None
+        return u.start + len(sig.rstrip()), u.start + found.start, u.start + found.end
+
+    def _signature_text(self, sig: str, weak_limit: int) -> bool:
+        sig = re.sub(r"\s+", "", sig)
+        if not sig or len(sig) > 45:
+            return False
+        outside = re.sub(r"[（(][^（）()]*[）)]", "", sig)
+        if any(c in outside for c in "。！？!?；;：:，,"):
+            return False
+        if self.known_name_in(sig) or _SIGN_MARK.search(sig):
+            return True
+        cjk = re.sub(r"[·•．.\-—…]", "", outside)
+        return 0 < len(cjk) <= weak_limit
+
+    def signed_strength(self, u: _Unit) -> int:
+        """2: a signature by name or mark; 1: a short name-like line; 0: not a signature."""
+        t = re.sub(r"\s+", "", self.text(u))
+        if u.kind is not PartKind.PARAGRAPH or not t or len(t) > 45 or self.is_note(u):
+            return 0
+        outside = re.sub(r"[（(][^（）()]*[）)]", "", t)
+        if any(c in outside for c in "。！？!?；;：:，,、“”\"《》"):
+            return 0
+        if self.known_name_in(t) or _SIGN_MARK.search(t):
+            return 2
+        if len(re.sub(r"[·•．.\-—…]", "", outside)) <= 20:
+            return 1
+        return 0
+
+    def date_unit(self, u: _Unit) -> tuple[int, int, int] | None:
+        """(date start, date end, dateline end) when the unit begins with a closing date."""
+        t = self.text(u)
+        if len(t) == 1 and t in RHYME_DAYS:
+            return u.start, u.end, u.end
+        found = find_cn_date(t, self.facts.header_date)
+        if found is None or found.start != 0:
+            return None
+        # a bare day (十日) or month is too weak unless it fills the unit
+        end = found.end
+        if end < len(t) and t[end] in _NOT_DATE_FOLLOW:
+            return None
+        end += _TIME_SUFFIX.match(t[end:]).end()
+        place = re.match(r"\s*于(?:%s|[\u4e00-\u9fff]{2})" % "|".join(_PLACES3), t[end:])
+        if place:
+            end += place.end()
+        while end < len(t) and t[end] in "！!.。":
+            end += 1
+        return u.start + found.start, u.start + found.end, u.start + end
+
+    def tail_formula_start(self, u: _Unit) -> int | None:
+        """Body offset where closing formulas end a paragraph (…。特电布复，敬表欢迎。)."""
+        t = self.text(u)
+        spans = [m.span() for m in re.finditer(r"[^。！？!?]+[。！？!?]*", t)]
+        start = None
+        for s, e in reversed(spans):
+            sentence = t[s:e].strip()
+            if _TAIL_FORMULA.match(sentence) or (start is not None and _CLOSING_END.search(sentence)
+                                                  and len(sentence) <= 20):
+                start = s
+                continue
+            break
+        if start is None or start == 0:
+            return None
+        while start < len(t) and t[start].isspace():
+            start += 1
+        return u.start + start
+
+
+# ---------------------------------------------------------------- main entry
+
+
+def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
+    """The letter structure of `document`, or None when it is not a letter.
+
+    Args:
+        document: the document as read.
+        parts: its blank-line separated parts (`structure.split_parts`).
+
+    Returns:
+        A Structure whose divs cover the whole body (one `div type="letter"` per letter, other
+        items as `div type="article"`, trailing footnotes as `div type="notes"`) and whose
+        letters give the correspondents of each letter; None for a document that is not a letter.
+    """
+    if not is_letter_document(document):
+        return None
+    facts = _facts(document)
+    reader = _Reader(document, facts)
+    body = document.body
+    units = []
+    for part in parts:
+        s, e = _trim(body, part.start, part.end)
+        if s < e:
+            indented = body[part.start:s].find("\xa0") >= 0 or body[part.start:part.start + 1] == "\u3000"
+            units.append(_Unit(s, e, part.kind, indented=indented))
+    if not units:
+        return None
+    units = _presplit(reader, units)
+    items = _items(reader, units)
+    divs: list[Node] = []
+    letters: list[Letter] = []
+    built = [_build_item(reader, item, index == 0) for index, item in enumerate(items)]
+    letter_items = [b for b in built if b.is_letter]
+    if not letter_items:
+        return None
+    for b in built:
+        divs.extend(b.nodes)
+        if b.is_letter and (b.has_head or b.addressees or len(letter_items) == 1):
+            letters.append(Letter(senders=_senders(document, reader, b), addressees=b.addressees,
+                                  when=b.when or (facts.header_date if len(letter_items) == 1 else None)))
+    return Structure(divs=tuple(divs), letters=tuple(letters))
+
+
+# ---------------------------------------------------------------- splitting units
+
+
+def _fuzzy_prefix(text: str, title: str) -> int | None:
+    """Length of the prefix of `text` that is `title` up to OCR noise, or None."""
+    core = re.sub(r"[\s\"“”'！!?？\[\]]+", "", title)
+    if len(core) < 4:
+        return None
+    pos = 0
+    matched = 0
+    consumed = 0
+    for ch in core:
+        while pos < len(text) and text[pos] in "\"“”'！!?？[]" and ch not in "\"“”'":
+            pos += 1
+        if pos >= len(text):
+            return None
+        if text[pos] == ch:
+            matched += 1
+        pos += 1
+        consumed += 1
+    if matched < 0.8 * len(core):
+        return None
+    while pos < len(text) and text[pos] in "\"“”'！!?？":
+        pos += 1
+    return pos
+
+
+def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
+    body = reader.body
+    out: list[_Unit] = []
+    for u in units:
+        pending = [u]
+        while pending:
+            cur = pending.pop(0)
+            t = reader.text(cur)
+            if cur.kind is PartKind.PARAGRAPH or cur.kind is PartKind.HEADING:
+                # the title glued to what follows it (…给中共中央的信致中国共产党…同志)
+                n = _fuzzy_prefix(t, reader.facts.title)
+                if n is not None and n < len(t) and len(t) - n <= 120 and not cur.split:
+                    a, b = _cut(body, cur, cur.start + n)
+                    out.append(replace(a, split=True, kind=cur.kind))
+                    if b is not None:
+                        pending.insert(0, replace(b, kind=PartKind.PARAGRAPH))
+                    continue
+            if cur.kind is PartKind.PARAGRAPH:
+                m = reader.paren_date(cur)
+                if m and m.end() < len(t):
+                    a, b = _cut(body, cur, cur.start + m.end())
+                    out.append(a)
+                    if b is not None:
+                        pending.insert(0, b)
+                    continue
+            out.append(cur)
+    return out
+
+
+def _title_start_in_tail(t: str) -> int | None:
+    """Where a glued title begins at the end of `t` (…的意关于财政预算问题给林伯渠的信)."""
+    cut = max(t.rfind(c) for c in "。；！？]】")
+    tail_start = cut + 1
+    tail = t[tail_start:]
+    if not tail or len(tail) > 60:
+        m = re.search(r"(?:关于|给|致|复)[^。；！？]{1,45}$", t)
+        if not m:
+            return None
+        tail_start, tail = m.start(), m.group(0)
+    if not is_letter_title(tail) and not re.search(r"(的谈话|的讲话|的报告|的指示|的批示|的声明|的命令)[！!\"”]*$", tail):
+        return tail_start if len(tail) <= 30 and tail_start > 0 else None
+    k = tail.rfind("给")
+    k = max(k, tail.rfind("致"))
+    if k > 0:
+        about = tail.rfind("关于", 0, k)
+        return tail_start + (about if about >= 0 else k)
+    for word in ("关于", "复", "和", "与"):
+        about = tail.rfind(word)
+        if about >= 0:
+            return tail_start + about
+    return tail_start
+
+
+def _items(reader: _Reader, units: list[_Unit]) -> list[list[_Unit]]:
+    """Cut the units into items (letters, glued articles), each beginning with its head."""
+    body = reader.body
+    units = list(units)
+    starts = [0]
+    i = 1
+    while i < len(units):
+        u = units[i]
+        is_title = u.split and _fuzzy_prefix(reader.text(u), reader.facts.title) is not None
+        if is_title and i > 0 and i - 1 >= starts[-1] + 1:
+            starts.append(i)
+        elif u.kind is PartKind.HEADING and units[i - 1].kind is not PartKind.HEADING and i > starts[-1] + 1:
+            starts.append(i)
+        elif reader.paren_date(u) and i >= 1:
+            prev = units[i - 1]
+            head_at = None
+            if prev.kind is PartKind.HEADING or (reader.title_like(prev) and not reader.signed_split(prev)
+                                                  and not reader.date_unit(prev)):
+                head_at = i - 1
+                if head_at <= starts[-1] + 1 and all(
+                        reader.title_like(v) for v in units[starts[-1]:head_at + 1]):
+                    head_at = None  # the leading heads of the current item
+            else:
+                t = reader.text(prev)
+                split_at = None
+                sd = reader.signed_split(prev)
+                du = reader.date_unit(prev)
+                if sd or du:
+                    end = du[2] if du else reader.date_unit(replace(prev, start=sd[1]))
+                    end = end if isinstance(end, int) else (end[2] if end else sd[2])
+                    if end < prev.end:
+                        split_at = end
+                else:
+                    k = _title_start_in_tail(t)
+                    if k is not None:
+                        split_at = prev.start + k
+                if split_at is not None:
+                    a, b = _cut(body, prev, split_at)
+                    if a is not None and b is not None:
+                        units[i - 1:i] = [a, b]
+                        i += 1
+                        head_at = i - 1
+            if head_at is not None and head_at > starts[-1]:
+                starts.append(head_at)
+        i += 1
+    starts.append(len(units))
+    return [units[a:b] for a, b in zip(starts, starts[1:]) if a < b]
+
+
+# ---------------------------------------------------------------- one item
+
+
+@dataclass
+class _Built:
+    nodes: list[Node]
+    is_letter: bool
+    has_head: bool
+    addressees: tuple[Correspondent, ...]
+    when: str | None
+    signed_texts: tuple[str, ...]
+
+
+def _dateline(reader: _Reader, start: int, end: int, date_start: int, date_end: int,
+              when: str | None = None) -> Node:
+    text = reader.body[date_start:date_end]
+    if when is None:
+        if len(text) == 1 and text in RHYME_DAYS:
+            when = rhyme_day(text, reader.facts.header_date)
+        else:
+            found = find_cn_date(text, reader.facts.header_date)
+            when = found.when if found else None
+    date = Node("date", date_start, date_end, attrs=(("when", when),) if when else ())
+    return Node("dateline", start, end, children=(date,))
+
+
+def _paren_dateline(reader: _Reader, u: _Unit) -> tuple[Node, str | None]:
+    m = reader.paren_date(u)
+    inner_start = u.start + m.start(1)
+    found = find_cn_date(m.group(1), reader.facts.header_date)
+    ds, de = inner_start + found.start, inner_start + found.end
+    node = _dateline(reader, u.start, u.start + m.end(), ds, de, found.when)
+    return node, found.when
+
+
+def _plain(u: _Unit) -> Node:
+    if u.kind is PartKind.QUOTE:
+        return Node("quote", u.start, u.end)
+    if u.kind is PartKind.ORNAMENT:
+        return Node("ab", u.start, u.end, attrs=(("type", "ornament"),))
+    return Node("p", u.start, u.end)
+
+
+def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
+    body = reader.body
+    n = len(units)
+    i = 0
+    heads: list[Node] = []
+    # heads: leading headings, the title, or short title lines before the opener
+    while i < n and len(heads) < 3:
+        u = units[i]
+        nxt = units[i + 1] if i + 1 < n else None
+        if u.kind is PartKind.HEADING:
+            heads.append(Node("head", u.start, u.end))
+            i += 1
+            continue
+        if heads and not reader.title_like(u):
+            break
+        if reader.paren_date(u) or reader.salute_like(u) or (heads and reader.byline_like(u)):
+            break
+        if u.split and _fuzzy_prefix(reader.text(u), reader.facts.title) is not None:
+            heads.append(Node("head", u.start, u.end))
+            i += 1
+            continue
+        if reader.title_like(u) and nxt is not None and (
+                reader.paren_date(nxt) or (reader.salute_like(nxt) and (
+                    reader.signed_strength(u) < 2 or is_letter_title(reader.text(u)))) or (
+                    reader.title_like(nxt) and i + 2 < n and reader.paren_date(units[i + 2]))):
+            heads.append(Node("head", u.start, u.end))
+            i += 1
+            continue
+        if reader.title_like(u) and not first and not heads and nxt is not None and reader.paren_date(nxt):
+            heads.append(Node("head", u.start, u.end))
+            i += 1
+            continue
+        break
+    head_text = "".join(body[h.start:h.end] for h in heads)
+    opener: list[Node] = []
+    when = None
+    # byline: the author's name between the head and the salute
+    if i < n and heads and (reader.byline_like(units[i]) or reader.signed_strength(units[i])) \
+            and not reader.salute_like(units[i]) and not reader.paren_date(units[i]) and not reader.date_unit(units[i]) and i + 1 < n and (
+                reader.known_name_in(reader.text(units[i])) or reader.salute_like(units[i + 1])
+                or reader.paren_date(units[i + 1])):
+        opener.append(Node("byline", units[i].start, units[i].end))
+        i += 1
+    if i < n and reader.paren_date(units[i]):
+        node, when = _paren_dateline(reader, units[i])
+        opener.append(node)
+        i += 1
+    salutes: list[_Unit] = []
+    while i < n and len(salutes) < 2 and reader.salute_like(
+            units[i], lenient=units[i].split and not salutes and bool(heads)):
+        salutes.append(units[i])
+        opener.append(Node("salute", units[i].start, units[i].end))
+        i += 1
+    is_letter = bool(salutes) or is_letter_title(head_text) or (first and not heads)
+    if not heads and not salutes and not first:
+        is_letter = False
+    rest = units[i:]
+    nodes: list[Node] = list(heads)
+    if opener:
+        nodes.append(Node("opener", opener[0].start, opener[-1].end, children=tuple(opener)))
+    if not is_letter:
+        return _article(reader, units, heads, opener, rest)
+    closer_nodes, post_nodes, note_units, signed_texts, close_when, body_units = _closing(reader, rest)
+    for u in body_units:
+        nodes.append(_plain(u))
+    nodes.extend(closer_nodes)
+    nodes.extend(post_nodes)
+    if not body_units and not closer_nodes and not post_nodes and not opener and not heads:
+        return _Built([Node("div", units[0].start, units[-1].end, attrs=(("type", "notes"),),
+                            children=tuple(Node("p", u.start, u.end) for u in units))],
+                      False, False, (), None, ())
+    letter_div = Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", "letter"),), children=tuple(nodes))
+    out = [letter_div]
+    if note_units:
+        out.append(Node("div", note_units[0].start, note_units[-1].end, attrs=(("type", "notes"),),
+                        children=tuple(Node("p", u.start, u.end) for u in note_units)))
+    addressees = _addressees(reader, salutes)
+    if not first and not heads and not salutes:
+        # a headless fragment after another item: a letter's end, not a letter of its own
+        pass
+    return _Built(out, True, bool(heads), addressees, when or close_when, tuple(signed_texts))
+
+
+def _article(reader: _Reader, units: list[_Unit], heads: list[Node], opener: list[Node],
+             rest: list[_Unit]) -> _Built:
+    """A non-letter item (a glued speech or article): head, dateline, paragraphs."""
+    nodes: list[Node] = list(heads)
+    if opener:
+        nodes.append(Node("opener", opener[0].start, opener[-1].end, children=tuple(opener)))
+    nodes.extend(_plain(u) for u in rest)
+    if not nodes:
+        return _Built([], False, False, (), None, ())
+    div = Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", "article"),), children=tuple(nodes))
+    return _Built([div], False, bool(heads), (), None, ())
+
+
+def _closing(reader: _Reader, rest: list[_Unit]):
+    """Split the units after the opener into body, closer, postscript and trailing notes."""
+    body = reader.body
+    n = len(rest)
+    anchor = None
+    for k in range(1, n) if n > 1 else ():
+        u = rest[k]
+        if reader.is_note(u):
+            continue
+        nxt = rest[k + 1] if k + 1 < n else None
+        glued = reader.signed_split(u)
+        strength = reader.signed_strength(u)
+        next_date = nxt is not None and reader.date_unit(nxt) is not None
+        prev_closing = reader.closing_like(rest[k - 1])
+        last_content = all(reader.is_note(v) for v in rest[k + 1:])
+        if glued and (u.indented or prev_closing or reader.known_name_in(reader.text(u)[:glued[0] - u.start])
+                      or len(re.sub(r"\s", "", body[u.start:glued[0]])) <= 12):
+            anchor = k
+            break
+        if strength == 2 and (next_date or prev_closing or u.indented or last_content
+                              or (nxt is not None and reader.signed_strength(nxt) == 2)):
+            anchor = k
+            break
+        if strength == 1 and (next_date or (u.indented and (prev_closing or last_content))
+                              or (prev_closing and last_content)):
+            anchor = k
+            break
+    closer: list[Node] = []
+    post: list[Node] = []
+    notes: list[_Unit] = []
+    signed_texts: list[str] = []
+    when = None
+    if anchor is None:
+        # no signature: closing salutes (and a date) at the end of the letter
+        last = n
+        while last > 0 and reader.is_note(rest[last - 1]):
+            last -= 1
+        notes = rest[last:]
+        j = last
+        date_node = None
+        if j > 1 and reader.date_unit(rest[j - 1]) and reader.date_unit(rest[j - 1])[2] == rest[j - 1].end:
+            du = reader.date_unit(rest[j - 1])
+            date_node = _dateline(reader, rest[j - 1].start, du[2], du[0], du[1])
+            when = date_node.children[0].attrs[0][1] if date_node.children[0].attrs else None
+            j -= 1
+        c = j
+        while c > 1 and reader.closing_like(rest[c - 1]):
+            c -= 1
+        if c == j and date_node is None:
+            return [], [], notes, [], None, rest[:last]
+        salute_units = rest[c:j]
+        closer = [Node("salute", u.start, u.end) for u in salute_units]
+        body_units = list(rest[:c])
+        body_units, tail = _split_tail(reader, body_units)
+        closer = tail + closer
+        if date_node is not None:
+            closer.append(date_node)
+        return ([Node("closer", closer[0].start, closer[-1].end, children=tuple(closer))], [], notes, [],
+                when, body_units)
+    # closing salutes before the anchor
+    c = anchor
+    while c > 1 and (reader.closing_like(rest[c - 1]) or (
+            len(reader.text(rest[c - 1])) <= 10 and reader.signed_strength(rest[c - 1]) == 1
+            and c - 2 >= 1 and reader.closing_like(rest[c - 2]))):
+        c -= 1
+    body_units = list(rest[:c])
+    closer = [Node("salute", u.start, u.end) for u in rest[c:anchor]]
+    body_units, tail = _split_tail(reader, body_units)
+    closer = tail + closer
+    # signatures and the date from the anchor on
+    k = anchor
+    trailing: list[_Unit] = []
+    while k < n:
+        u = rest[k]
+        glued = reader.signed_split(u)
+        if glued:
+            closer.append(Node("signed", u.start, glued[0]))
+            signed_texts.append(body[u.start:glued[0]])
+            du = reader.date_unit(replace(u, start=glued[1]))
+            end = du[2] if du else glued[2]
+            closer.append(_dateline(reader, glued[1], end, glued[1], glued[2]))
+            if end < u.end:
+                _, rem = _cut(body, u, end)
+                if rem is not None:
+                    trailing.append(rem)
+            k += 1
+            break
+        du = reader.date_unit(u)
+        if du and k > anchor:
+            closer.append(_dateline(reader, u.start, du[2], du[0], du[1]))
+            if du[2] < u.end:
+                _, rem = _cut(body, u, du[2])
+                if rem is not None:
+                    trailing.append(rem)
+            k += 1
+            break
+        if k == anchor or (reader.signed_strength(u) and not reader.closing_like(u)):
+            closer.append(Node("signed", u.start, u.end))
+            signed_texts.append(reader.text(u))
+            k += 1
+            continue
+        break
+    for node in closer:
+        if node.tag == "dateline" and node.children and node.children[0].attrs:
+            when = node.children[0].attrs[0][1]
+            break
+    trailing.extend(rest[k:])
+    closer_nodes = [Node("closer", closer[0].start, closer[-1].end, children=tuple(closer))]
+    # after the closer: a postscript up to the last non-note unit, notes after it
+    last = len(trailing)
+    while last > 0 and reader.is_note(trailing[last - 1]):
+        last -= 1
+    notes = trailing[last:]
+    ps_units = trailing[:last]
+    if ps_units:
+        post = [_postscript(reader, ps_units)]
+    return closer_nodes, post, notes, signed_texts, when, body_units
+
+
+def _split_tail(reader: _Reader, body_units: list[_Unit]) -> tuple[list[_Unit], list[Node]]:
+    """Cut closing formulas off the end of the last body paragraph."""
+    if not body_units or body_units[-1].kind is not PartKind.PARAGRAPH:
+        return body_units, []
+    last = body_units[-1]
+    at = reader.tail_formula_start(last)
+    if at is None:
+        return body_units, []
+    a, b = _cut(reader.body, last, at)
+    if a is None or b is None:
+        return body_units, []
+    return body_units[:-1] + [a], [Node("salute", b.start, b.end)]
+
+
+def _postscript(reader: _Reader, units: list[_Unit]) -> Node:
+    """A postscript; a final signature and date inside it become its own closer."""
+    children: list[Node] = []
+    inner_closer: list[Node] = []
+    last = units[-1]
+    glued = reader.signed_split(last) if len(units) > 1 else None
+    if glued and not reader.is_note(last):
+        du = reader.date_unit(replace(last, start=glued[1]))
+        end = du[2] if du else glued[2]
+        if end == last.end:
+            inner_closer = [Node("signed", last.start, glued[0]), _dateline(reader, glued[1], end, glued[1], glued[2])]
+            units = units[:-1]
+    for u in units:
+        children.append(Node("p", u.start, u.end))
+    if inner_closer:
+        children.append(Node("closer", inner_closer[0].start, inner_closer[-1].end, children=tuple(inner_closer)))
+    return Node("postscript", children[0].start, children[-1].end, children=tuple(children))
+
+
+# ---------------------------------------------------------------- correspondents
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\[\d+\]|［\d+］|\(\S{1,3}\)|（\S{1,3}）", "", name)
+    name = re.sub(r"[\s\"“”'：:，,！!。]", "", name)
+    return name
+
+
+def _canonical_org(name: str) -> tuple[str, str] | None:
+    """(organisation, rest) when `name` begins with a known organisation, allowing OCR noise."""
+    for org in _KNOWN_ORGS:
+        head = name[:len(org)]
+        same = sum(a == b for a, b in zip(head, org))
+        if len(head) == len(org) and (same == len(org) or len(org) >= 6 and same >= len(org) - 2):
+            return org, name[len(org):]
+    return None
+
+
+def _split_addressee(name: str) -> list[Correspondent]:
+    """中国共产党中央委员会毛泽东 → [orgName 中国共产党中央委员会, persName 毛泽东]."""
+    name = _HONORIFIC.sub("", name)
+    if not name or name in _GENERIC_ADDRESSEES:
+        return []
+    known = _canonical_org(name)
+    if known:
+        org, rest = known
+        rest = _HONORIFIC.sub("", rest)
+        out = [Correspondent(org, True)]
+        if rest:
+            out.append(correspondent(rest))
+        return out
+    m = re.match(r"^(.{2,}?(?:委员会|中央|党委|政府|支部|军区|局|部|社))([\u4e00-\u9fff]{2,4})$", name)
+    if m and not is_organisation(m.group(2)):
+        return [Correspondent(m.group(1), True), correspondent(m.group(2))]
+    return [correspondent(name)]
+
+
+def _addressees(reader: _Reader, salutes: list[_Unit]) -> tuple[Correspondent, ...]:
+    for u in salutes:
+        t = reader.text(u)
+        t = re.sub(r"^(?:致|亲爱的|尊敬的|敬爱的|最敬爱的|最最敬爱的|无耻的)", "", t)
+        t = _clean_name(t)
+        pieces = re.split(r"[、，,]|即转|并转|请转|转呈|并告|并抄|并|和|及", t)
+        out: list[Correspondent] = []
+        for piece in pieces:
+            piece = re.sub(r"^(?:致|转|告|抄)", "", piece)
+            out.extend(_split_addressee(piece))
+        out = [c for c in out if c.name and c.name not in _GENERIC_ADDRESSEES]
+        if out:
+            return tuple(dict.fromkeys(out))
+    return ()
+
+
+def _senders(document: Document, reader: _Reader, built: _Built) -> tuple[Correspondent, ...]:
+    authors = [a.strip() for a in document.header.authors if a.strip()]
+    if authors:
+        return tuple(correspondent(a) for a in authors)
+    out = []
+    for text in built.signed_texts:
+        text = re.sub(r"\s+", "", text)
+        names = [name for name in reader.facts.names if name in text]
+        if names:
+            out.extend(correspondent(name) for name in names)
+        else:
+            cleaned = _SIGN_MARK.sub("", re.sub(r"[（(][^（）()]*[）)]", "", text))
+            if cleaned:
+                out.append(correspondent(cleaned))
+    return tuple(dict.fromkeys(out))
