@@ -13,7 +13,7 @@ from lxml import etree
 
 from .model import Node, Structure, Suspect
 from .structure import marker_spans
-from .vocab import E
+from .vocab import E, tei
 
 CONTAINERS = frozenset({"body", "div", "opener", "closer", "postscript"})
 OCR_RESP_ID = "tei-ocr"
@@ -48,9 +48,7 @@ class _Renderer:
             if child.start < cursor or child.end > node.end:
                 raise UncoveredText(f"<{child.tag}> at {child.start}–{child.end} overlaps or leaves <{node.tag}>")
             self._gap(element, cursor, child.start, container)
-            child_element = etree.SubElement(element, f"{{{element.nsmap[None]}}}{child.tag}")
-            for key, value in child.attrs:
-                child_element.set(key, value)
+            child_element = etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None)
             self.fill(child_element, child)
             cursor = child.end
         self._gap(element, cursor, node.end, container)
@@ -79,6 +77,8 @@ class _Renderer:
     def _strip_markers(self, start: int, end: int) -> str:
         """body[start:end] without the export's line-start markers."""
         i = bisect.bisect_left(self.marker_starts, start - 5)
+        if i == len(self.markers) or self.markers[i][0] >= end:
+            return self.body[start:end]
         pieces = []
         position = start
         for marker_start, marker_end in self.markers[i:]:

@@ -33,7 +33,7 @@ RHYME_DAYS = {
 
 # A year of 2–4 characters, at least two of them numerals (checked later), so that OCR-garbled
 # years (一北大三年) are still recognised as dates; month and day must be legible.
-_YEAR = r"(?P<y>[0-9０-９]{4}|[0-9０-９]{2}|[^\s，。、：；！？（）()\[\]]{4})年"
+_YEAR = r"(?<![0-9０-９])(?P<y>[0-9０-９]{4}|[0-9０-９]{2}|[^\s0-9０-９，。、：；！？（）()\[\]]{4})年"
 _MONTH = r"(?P<m>[0-9０-９]{1,2}|正|[一二三四五六七八九十]{1,3})月(?:份)?"
 _DAY = r"(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,4})[日号]"
 _SEASON = r"(?P<s>春|夏|秋|冬|春夏|夏秋|秋冬|冬春|上半年|下半年|初|底|末)?"
@@ -53,6 +53,8 @@ class DateMatch:
     start: int
     end: int
     when: str | None
+    legible: bool = True
+    """Month and day (where written) are readable numerals, whether or not a year is known."""
 
 
 def _small_number(text: str) -> int | None:
@@ -168,7 +170,9 @@ def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
                 if sum(c in _DIGIT for c in gy) < 2:
                     continue
             when = _from_match(m, header)
-            cand = DateMatch(m.start(), m.end(), when)
+            gm, gd = m.groupdict().get("m"), m.groupdict().get("d")
+            legible = (gm is None or _small_number(gm) is not None) and (gd is None or _small_number(gd) is not None)
+            cand = DateMatch(m.start(), m.end(), when, legible and (when is not None or gm is not None))
             if best is None or cand.start < best.start or (
                 cand.start == best.start and cand.end > best.end
             ):

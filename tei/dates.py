@@ -38,8 +38,6 @@ def parse_ymd(text: str) -> PartialDate:
     year, month, day = (int(g) if g else 0 for g in match.groups())
     if month > 12 or day > 31:
         raise ValueError(f"month or day out of range in date {text!r}")
-    if day and not month:
-        raise ValueError(f"a day without a month in date {text!r}")
     return PartialDate(year, month, day)
 
 

@@ -23,9 +23,12 @@ from .names import correspondent, is_organisation
 # ---------------------------------------------------------------- vocabulary
 
 LETTER_TAGS = ("书信",)
+_LETTER_KEYS = (
+    r"的信|之信|一封信|两封信|复信|回信|来信|书信|信件|公开信|短信|便函|的函|复函|致函|公函|书简|手札|电报|电文|贺电|"
+    r"唁电|覆电|复电|急电|通电|来电|去电|电令|电示|(?<![迷相自威坚确诚互失守取通])信"
+)
 _LETTER_TITLE = re.compile(
-    r"(的信|之信|一封信|复信|回信|来信|书信|信件|公开信|短信|便函|的函|复函|致函|书简|手札|电报|电文|贺电|唁电|"
-    r"覆电|复电|急电|通电|来电|去电|电令|电示|(?<!迷|相|自|威|坚|确|诚|互|失|守|取)信[”\"！!]?$|[复覆致给][^，。；]{1,40}电[”\"！!]?$|电[”\"！!]?$)"
+    rf"(?:(?:{_LETTER_KEYS})(?:[（(][^）)]*[）)])?(?:$|[和及与暨、])|[复覆致给][^，。；]{{1,40}}电$)"
 )
 _NOT_LETTER_TITLE = re.compile(r"(电话|电影|电台|电视|电力|电机|电子|电气|电厂)")
 _SENTENCE_END = "。！？!?；;"
@@ -214,11 +217,16 @@ class _Reader:
         t = self.text(u)
         if u.kind is not PartKind.PARAGRAPH or len(t) > 40 or any(c in t for c in "。！？!?；;：:，,"):
             return False
-        return self.known_name_in(t) or self.signed_strength(u) == 2
+        if self.known_name_in(t) or self.signed_strength(u) == 2:
+            return True
+        name = re.sub(r"\s+", "", t)
+        return 2 <= len(name) <= 4 and name[0] in _SURNAMES and bool(re.fullmatch(r"[\u4e00-\u9fff]+", name))
 
     def salute_like(self, u: _Unit, lenient: bool = False) -> bool:
         t = self.text(u)
         if u.kind is not PartKind.PARAGRAPH or _FOOTNOTE.match(t) or is_letter_title(t):
+            return False
+        if re.search(r"(?:编者按|按语|按|注|说明|附|附件|附记|又及|如下|问|答|说)[：:]$", t):
             return False
         inner = t.rstrip("：:，,")
         if any(c in inner for c in "。！？!?；;"):
@@ -226,6 +234,10 @@ class _Reader:
         ends_colon = t.endswith(("：", ":"))
         if _SALUTE_START.match(t) and len(t) <= 80:
             return True
+        if ends_colon and ("，" in inner or "," in inner):
+            last = re.split(r"[，,]", inner)[-1]
+            return (bool(_SALUTE_END.search(t)) or bool(re.match(r"(?:并|即|请|再)?(?:转|告|抄|报|送)", last))) \
+                and len(t) <= 600
         if ends_colon and (len(t) <= 40 or _SALUTE_END.search(t)):
             return len(t) <= 600
         if t.endswith(("，", ",")) and len(t) <= 20 and _SALUTE_END.search(t):
@@ -250,7 +262,7 @@ class _Reader:
         """(signature end, date start, date end) when the unit is a signature followed by a date."""
         t = self.text(u)
         found = find_cn_date(t, self.facts.header_date)
-        if found is None or found.start == 0 or found.start > 45 or found.when is None:
+        if found is None or found.start == 0 or found.start > 45 or not found.legible:
             return None
         after = t[found.end:]
         after = after[_TIME_SUFFIX.match(after).end():]
@@ -278,7 +290,8 @@ class _Reader:
     def signed_strength(self, u: _Unit) -> int:
         """2: a signature by name or mark; 1: a short name-like line; 0: not a signature."""
         t = re.sub(r"\s+", "", self.text(u))
-        if u.kind is not PartKind.PARAGRAPH or not t or len(t) > 45 or self.is_note(u):
+        if u.kind is not PartKind.PARAGRAPH or not t or len(t) > 45 or self.is_note(u) or self.date_unit(u) \
+                or self.closing_like(u):
             return 0
         outside = re.sub(r"[（(][^（）()]*[）)]", "", t)
         if any(c in outside for c in "。！？!?；;：:，,、“”\"《》"):
@@ -428,6 +441,11 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
     return out
 
 
+def _bodyish(reader: _Reader, u: _Unit) -> bool:
+    """A unit that is neither a title line nor a name under it."""
+    return not (u.kind is PartKind.HEADING or reader.title_like(u) or reader.byline_like(u))
+
+
 def _title_start_in_tail(t: str) -> int | None:
     """Where a glued title begins at the end of `t` (…的意关于财政预算问题给林伯渠的信)."""
     cut = max(t.rfind(c) for c in "。；！？]】")
@@ -463,7 +481,8 @@ def _items(reader: _Reader, units: list[_Unit]) -> list[list[_Unit]]:
         is_title = u.split and _fuzzy_prefix(reader.text(u), reader.facts.title) is not None
         if is_title and i > 0 and i - 1 >= starts[-1] + 1:
             starts.append(i)
-        elif u.kind is PartKind.HEADING and units[i - 1].kind is not PartKind.HEADING and i > starts[-1] + 1:
+        elif u.kind is PartKind.HEADING and units[i - 1].kind is not PartKind.HEADING and i > starts[-1] + 1 \
+                and any(_bodyish(reader, v) for v in units[starts[-1]:i]):
             starts.append(i)
         elif reader.paren_date(u) and i >= 1:
             prev = units[i - 1]
@@ -514,6 +533,30 @@ class _Built:
     signed_texts: tuple[str, ...]
 
 
+def is_letter_document_title(title: str) -> bool:
+    return is_letter_title(title)
+
+
+_NOT_VOCATIVE = re.compile(r"(?:答|问|说|道|按|注|附|又及|编者|记者|如下|总之|例如|第[一二三四五六七八九十]+|[一二三四五六七八九十]+)$")
+
+
+def _glued_vocative(reader: _Reader, u: _Unit) -> int | None:
+    """Offset just after a salutation glued to the first paragraph (××：来信收到矣！…)."""
+    if u.kind is not PartKind.PARAGRAPH:
+        return None
+    t = reader.text(u)
+    m = re.match(r"^([^。，,；;！!？?：:“”\"（）()]{1,15})[：:]", t)
+    if not m or m.end() >= len(t):
+        return None
+    x = m.group(1).strip()
+    if _NOT_VOCATIVE.search(x):
+        return None
+    if re.fullmatch(r"[×XＸ＊*○□]{1,6}", x) or _SALUTE_END.search(x) or x in reader.facts.names or (
+            2 <= len(x) <= 3 and x[0] in _SURNAMES and re.fullmatch(r"[\u4e00-\u9fff]+", x)):
+        return u.start + m.end()
+    return None
+
+
 def _dateline(reader: _Reader, start: int, end: int, date_start: int, date_end: int,
               when: str | None = None) -> Node:
     text = reader.body[date_start:date_end]
@@ -550,11 +593,16 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
     i = 0
     heads: list[Node] = []
     # heads: leading headings, the title, or short title lines before the opener
-    while i < n and len(heads) < 3:
+    while i < n and len(heads) < 4:
         u = units[i]
         nxt = units[i + 1] if i + 1 < n else None
         if u.kind is PartKind.HEADING:
             heads.append(Node("head", u.start, u.end))
+            i += 1
+            continue
+        if heads and nxt is not None and nxt.kind is PartKind.HEADING and (
+                reader.byline_like(u) or reader.signed_strength(u)):
+            heads.append(Node("byline", u.start, u.end))  # the author between two headings
             i += 1
             continue
         if heads and not reader.title_like(u):
@@ -577,7 +625,7 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
             i += 1
             continue
         break
-    head_text = "".join(body[h.start:h.end] for h in heads)
+    head_text = "".join(body[h.start:h.end] for h in heads if h.tag == "head")
     opener: list[Node] = []
     when = None
     # byline: the author's name between the head and the salute
@@ -592,8 +640,17 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
         opener.append(node)
         i += 1
     salutes: list[_Unit] = []
+    if i < n and (heads or first) and not reader.salute_like(units[i]) and (
+            is_letter_title(head_text) or is_letter_document_title(reader.facts.title)):
+        vocative = _glued_vocative(reader, units[i])
+        if vocative is not None:
+            a, b = _cut(body, units[i], vocative)
+            if a is not None and b is not None:
+                units = units[:i] + [a, b] + units[i + 1:]
+                n = len(units)
     while i < n and len(salutes) < 2 and reader.salute_like(
-            units[i], lenient=units[i].split and not salutes and bool(heads)):
+            units[i], lenient=units[i].split and not salutes and bool(heads)) and (
+                not salutes or len(reader.text(units[i])) <= 20 or _SALUTE_START.match(reader.text(units[i]))):
         salutes.append(units[i])
         opener.append(Node("salute", units[i].start, units[i].end))
         i += 1

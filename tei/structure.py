@@ -8,6 +8,7 @@ from .model import Document, Node, Part, PartKind, Structure
 
 _PART_BREAK = re.compile(r"\n[ \t\u3000]*\n")
 # A line-start marker of the export: `#`…`####` + space for headings, `> ` for quotations.
+_HEADING = re.compile(r"#{1,4} ")
 _MARKER = re.compile(r"(?m)^(?:#{1,4} |> )")
 ORNAMENTS = frozenset("■□◆◇●○◎▲△▼▽★☆※＊*·•")
 
@@ -31,13 +32,12 @@ def _make_part(body: str, start: int, end: int) -> Part | None:
         end -= 1
     if start >= end:
         return None
-    text = body[start:end]
-    heading = re.match(r"(#{1,4}) ", text)
+    heading = _HEADING.match(body, start, end)
     if heading:
-        return Part(PartKind.HEADING, start + heading.end(), end, level=len(heading.group(1)))
-    if text.startswith("> "):
+        return Part(PartKind.HEADING, heading.end(), end, level=heading.end() - start - 1)
+    if body.startswith("> ", start, end):
         return Part(PartKind.QUOTE, start + 2, end)
-    if all(ch in ORNAMENTS or ch.isspace() for ch in text):
+    if end - start <= 8 and all(ch in ORNAMENTS or ch.isspace() for ch in body[start:end]):
         return Part(PartKind.ORNAMENT, start, end)
     return Part(PartKind.PARAGRAPH, start, end)
 

@@ -37,6 +37,9 @@ class Schema:
 def load_schema(path: str | Path) -> Schema:
     """Compile a RelaxNG (`.rng`) or Schematron (`.sch`) schema; SchemaError when it cannot be used."""
     path = Path(path)
+    if path.suffix not in (".rng", ".sch"):
+        raise SchemaError(f"{path}: unknown schema kind; expected a RelaxNG .rng (XML syntax; convert .rnc with trang) "
+                          "or a Schematron .sch file")
     try:
         document = etree.parse(str(path), safe_parser())
     except (OSError, etree.XMLSyntaxError) as err:
@@ -44,11 +47,9 @@ def load_schema(path: str | Path) -> Schema:
     try:
         if path.suffix == ".rng":
             return Schema(path.name, etree.RelaxNG(document))
-        if path.suffix == ".sch":
-            return Schema(path.name, isoschematron.Schematron(document, store_report=True))
+        return Schema(path.name, isoschematron.Schematron(document, store_report=True))
     except (etree.RelaxNGParseError, etree.SchematronParseError) as err:
         raise SchemaError(f"{path}: not a usable schema: {err}") from err
-    raise SchemaError(f"{path}: unknown schema kind; expected a RelaxNG .rng (XML syntax) or a Schematron .sch file")
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,8 @@
 """Namespaces and the one ElementMaker every element is built with."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml.builder import ElementMaker
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -17,6 +19,7 @@ XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
 
 
+@lru_cache(maxsize=None)
 def tei(local_name: str) -> str:
     """Clark name of a TEI element, for tag comparisons and SubElement."""
     return f"{{{TEI_NS}}}{local_name}"

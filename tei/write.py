@@ -1,13 +1,14 @@
 """Serialize once (UTF-8, deterministic, indented only where whitespace is not text) and write atomically."""
 from __future__ import annotations
 
+import itertools
 import os
-import tempfile
 from pathlib import Path
 
 from lxml import etree
 
 from .errors import OutputError
+from .vocab import TEI_NS
 
 # Elements with mixed content: whitespace added inside them would be added to the text.
 _MIXED = frozenset({
@@ -16,8 +17,7 @@ _MIXED = frozenset({
     "idno", "distributor", "author", "editor", "bibl", "lb", "application",
 })
 _INDENT = "  "
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+_SERIAL = itertools.count()
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
@@ -26,8 +26,11 @@ def serialize(tree: etree._ElementTree) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
+_MIXED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in _MIXED)
+
+
 def _indent(element: etree._Element, level: int) -> None:
-    if etree.QName(element).localname in _MIXED or not len(element):
+    if element.tag in _MIXED_TAGS or not len(element):
         return
     if (element.text or "").strip() or any((child.tail or "").strip() for child in element):
         return
@@ -44,14 +47,13 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{next(_SERIAL)}.tmp")
         try:
-            with os.fdopen(handle, "wb") as stream:
+            with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as stream:
                 stream.write(data)
-            os.chmod(temporary, 0o666 & ~_UMASK)
             os.replace(temporary, path)
         except BaseException:
-            os.unlink(temporary)
+            temporary.unlink(missing_ok=True)
             raise
     except OSError as err:
         raise OutputError(f"{path}: cannot write: {err.strerror or err}") from err
