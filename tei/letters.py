@@ -7,7 +7,10 @@ the next item's title). Units are grouped into items, each starting at a head; a
 letter when its head reads like one (给…的信, …电) or it opens with a salute. Inside a letter
 the closer is anchored at the signature and grows backwards over closing salutes (此致 敬礼,
 祝…, 敬颂…) and forwards over further signatures and the date; text after the closer is a
-postscript, editorial footnotes after it are a `div type="notes"`.
+postscript; editorial footnotes and source lines after it get a division of their own.
+
+Placements follow the project schema (schemas/tei_bha.rnc) as well as tei_all: a div holds
+head*, opener?, parts, closer?, postscript*; a postscript holds paragraphs only.
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ from .names import correspondent, is_organisation
 # ---------------------------------------------------------------- vocabulary
 
 LETTER_TAGS = ("书信",)
+NOTES_DIV_TYPE = "article"
+"""@type of the division holding footnotes after a letter (tei_bha's docType has no "notes")."""
 _LETTER_KEYS = (
     r"的信|之信|一封信|两封信|复信|回信|来信|书信|信件|公开信|短信|便函|的函|复函|致函|公函|书简|手札|电报|电文|贺电|"
     r"唁电|覆电|复电|急电|通电|来电|去电|电令|电示|(?<![迷相自威坚确诚互失守取通])信"
@@ -353,7 +358,7 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
 
     Returns:
         A Structure whose divs cover the whole body (one `div type="letter"` per letter, other
-        items as `div type="article"`, trailing footnotes as `div type="notes"`) and whose
+        items and trailing footnotes as `div type="article"`) and whose
         letters give the correspondents of each letter; None for a document that is not a letter.
     """
     if not is_letter_document(document):
@@ -602,7 +607,7 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
             continue
         if heads and nxt is not None and nxt.kind is PartKind.HEADING and (
                 reader.byline_like(u) or reader.signed_strength(u)):
-            heads.append(Node("byline", u.start, u.end))  # the author between two headings
+            heads.append(Node("head", u.start, u.end))  # the author between two headings
             i += 1
             continue
         if heads and not reader.title_like(u):
@@ -664,18 +669,21 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
     if not is_letter:
         return _article(reader, units, heads, opener, rest)
     closer_nodes, post_nodes, note_units, signed_texts, close_when, body_units = _closing(reader, rest)
+    if not body_units and (closer_nodes or post_nodes):
+        # tei_bha wants a part before closer and postscript: keep such a stub as paragraphs
+        body_units, closer_nodes, post_nodes, note_units = rest, [], [], []
     for u in body_units:
         nodes.append(_plain(u))
     nodes.extend(closer_nodes)
     nodes.extend(post_nodes)
     if not body_units and not closer_nodes and not post_nodes and not opener and not heads:
-        return _Built([Node("div", units[0].start, units[-1].end, attrs=(("type", "notes"),),
+        return _Built([Node("div", units[0].start, units[-1].end, attrs=(("type", NOTES_DIV_TYPE),),
                             children=tuple(Node("p", u.start, u.end) for u in units))],
                       False, False, (), None, ())
     letter_div = Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", "letter"),), children=tuple(nodes))
     out = [letter_div]
     if note_units:
-        out.append(Node("div", note_units[0].start, note_units[-1].end, attrs=(("type", "notes"),),
+        out.append(Node("div", note_units[0].start, note_units[-1].end, attrs=(("type", NOTES_DIV_TYPE),),
                         children=tuple(Node("p", u.start, u.end) for u in note_units)))
     addressees = _addressees(reader, salutes)
     if not first and not heads and not salutes:
@@ -831,21 +839,8 @@ def _split_tail(reader: _Reader, body_units: list[_Unit]) -> tuple[list[_Unit], 
 
 
 def _postscript(reader: _Reader, units: list[_Unit]) -> Node:
-    """A postscript; a final signature and date inside it become its own closer."""
-    children: list[Node] = []
-    inner_closer: list[Node] = []
-    last = units[-1]
-    glued = reader.signed_split(last) if len(units) > 1 else None
-    if glued and not reader.is_note(last):
-        du = reader.date_unit(replace(last, start=glued[1]))
-        end = du[2] if du else glued[2]
-        if end == last.end:
-            inner_closer = [Node("signed", last.start, glued[0]), _dateline(reader, glued[1], end, glued[1], glued[2])]
-            units = units[:-1]
-    for u in units:
-        children.append(Node("p", u.start, u.end))
-    if inner_closer:
-        children.append(Node("closer", inner_closer[0].start, inner_closer[-1].end, children=tuple(inner_closer)))
+    """A postscript of paragraphs (a signature under it stays a paragraph: tei_bha allows p only)."""
+    children = [Node("p", u.start, u.end) for u in units]
     return Node("postscript", children[0].start, children[-1].end, children=tuple(children))
 
 
