@@ -13,6 +13,7 @@ from .build import build_tei
 from .errors import TeiError
 from .header import HeaderOptions
 from .language import detect_language
+from .letters import find_letters
 from .model import Conversion, Document
 from .reader import parse_export, read_export
 from .structure import build_structure, marker_spans, split_parts
@@ -54,7 +55,7 @@ def convert_bytes(data: bytes, name: str, options: ConvertOptions = ConvertOptio
 def convert_document(document: Document, options: ConvertOptions = ConvertOptions()) -> Result:
     """Run the steps after reading on one document."""
     parts = split_parts(document.body)
-    structure = build_structure(document, parts)
+    structure = find_letters(document, parts) or build_structure(document, parts)
     conversion = Conversion(document=document, structure=structure)
     header_options = HeaderOptions(
         version=__version__,
