@@ -1,0 +1,364 @@
+"""The letters step: Chinese dates, letter recognition, the seed letter's parts, the dev gold.
+
+The seg_gold score uses the ruler's own check (../shared/tools/score.py `seg_checks`: each gold
+span must be found inside an element of the right kind) and prints the per-part scores.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import re
+
+import pytest
+from lxml import etree
+
+from conftest import CORPUS, SEED, SHARED, needs_shared, xpath
+from tei import __version__
+from tei.body import CONTAINERS
+from tei.build import build_tei
+from tei.cndates import find_cn_date, parse_cn_date, rhyme_day
+from tei.header import HeaderOptions
+from tei.letters import find_letters, is_letter_document, is_letter_title
+from tei.model import Conversion, Correspondent, Document, Header, Node
+from tei.reader import read_export
+from tei.structure import build_structure, split_parts
+
+SEG_GOLD = CORPUS / "seg_gold"
+DEV_FLOOR = 0.98
+"""All dev gold parts but one are found (0.9915); the one left is a dateline under a postscript,
+which tei_bha does not allow a closer in (see the report of issue 3)."""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def letters_tree(document: Document) -> etree._ElementTree:
+    """The TEI document as the pipeline builds it with the letters step in place."""
+    parts = split_parts(document.body)
+    structure = find_letters(document, parts) or build_structure(document, parts)
+    return build_tei(Conversion(document=document, structure=structure), HeaderOptions(version=__version__))
+
+
+def text_of(body: str, node: Node) -> str:
+    return body[node.start:node.end]
+
+
+def walk(node: Node):
+    yield node
+    for child in node.children:
+        yield from walk(child)
+
+
+def find(structure, tag: str) -> list[Node]:
+    return [n for div in structure.divs for n in walk(div) if n.tag == tag]
+
+
+def document(body: str, title: str = "", tags: tuple[str, ...] = (), authors: tuple[str, ...] = (),
+             dates: tuple[str, ...] = ()) -> Document:
+    header = Header(article_id="t", title=title, dates=dates, date_text=",".join(dates), is_range=False,
+                    authors=authors, source="", tags=tags, book="", book_author="")
+    return Document(path="t.txt", header=header, body=body, body_line=12, description="")
+
+
+def assert_well_formed(body: str, structure) -> None:
+    """Children ordered and inside their parent; every non-space body character under exactly one
+    outermost text-bearing (non-container) element, and none left loose in a container."""
+    covered = [0] * len(body)
+
+    def visit(node: Node) -> None:
+        cursor = node.start
+        for child in node.children:
+            assert node.start <= child.start <= child.end <= node.end, (node.tag, child.tag)
+            assert child.start >= cursor, f"<{child.tag}> overlaps its elder sibling"
+            cursor = child.end
+        if node.tag in CONTAINERS:
+            for child in node.children:
+                visit(child)
+        else:
+            for k in range(node.start, node.end):
+                covered[k] += 1
+
+    for div in structure.divs:
+        visit(div)
+    markers = {m.start() + i for m in re.finditer(r"(?m)^(?:#{1,4} |> )", body) for i in range(len(m.group(0)))}
+    for k, ch in enumerate(body):
+        if ch.isspace() or k in markers:
+            continue
+        assert covered[k] == 1, f"body[{k}]={ch!r} covered {covered[k]} times: {body[max(0, k - 10):k + 10]!r}"
+
+
+# ---------------------------------------------------------------- Chinese dates
+
+CN_DATES = [
+    ("一九六三年十一月二十九日", None, "1963-11-29"),
+    ("一九五〇年十月", None, "1950-10"),
+    ("一九五○年十月一日", None, "1950-10-01"),
+    ("一九五零年", None, "1950"),
+    ("一九三七年春", None, "1937"),
+    ("一九五O年十月一日", None, "1950-10-01"),
+    ("1941年8月6日", None, "1941-08-06"),
+    ("（1945年8月）", None, "1945-08"),
+    ("（1941年6月13日、15日）", None, "1941-06-13"),
+    ("八月六日", "1941-08-06", "1941-08-06"),
+    ("八月六日", None, None),
+    ("三月卅日", "1950-03-30", "1950-03-30"),
+    ("廿七日十八时", "1936-09-27", "1936-09-27"),
+    ("74.1.28凌晨 5时", "1974-01-28", "1974-01-28"),
+    ("1957．6．5", None, "1957-06-05"),
+    ("12月3日", "1965-12-03", "1965-12-03"),
+    ("十二月二十日夜", "1942-12-20", "1942-12-20"),
+    # OCR-garbled year: taken from the header only when the legible numerals agree
+    ("一北大三年十一月二十九日", "1963-11-29", "1963-11-29"),
+    ("一北大三年十一月二十九日", "1964-11-29", None),
+    ("一北大三年十一月二十九日", None, None),
+    ("文武59年6月7日", None, "1959-06-07"),
+    ("没有日期", None, None),
+]
+
+
+@pytest.mark.parametrize("text, header, expected", CN_DATES)
+def test_parse_cn_date(text, header, expected):
+    assert parse_cn_date(text, header) == expected
+
+
+def test_find_cn_date_gives_the_span():
+    found = find_cn_date("毛泽东一九三七年一月三日于延安")
+    assert (found.start, found.end, found.when) == (3, 12, "1937-01-03")
+
+
+@pytest.mark.parametrize("code, header, expected", [
+    ("佳", "1940-11-09", "1940-11-09"),
+    ("佳", "1940-11-10", None),
+    ("东", "1940-11-01", "1940-11-01"),
+    ("好", "1940-11-09", None),
+])
+def test_telegram_day_codes(code, header, expected):
+    assert rhyme_day(code, header) == expected
+
+
+# ---------------------------------------------------------------- recognising letters
+
+@pytest.mark.parametrize("title, expected", [
+    ("给谢觉哉的信", True),
+    ("关于财经建设的基本方针给谢觉敌的信", True),
+    ("给徐特立同志的一封信", True),
+    ("致彭德怀、左权、罗瑞卿电\"", True),
+    ("复李济深等五十六人电！", True),
+    ("祝贺苏联红军成立二十五周年的电报", True),
+    ("中央军委、国务院给内蒙古军区的复电", True),
+    ("为江锋等中共代表亲自签名盖章的介绍信", True),
+    ("湖南省公安厅关于破坏耕牛问题给公安部的信和调查报告", True),
+    ("毛泽东对薄一波来信的批语", False),
+    ("李仲公“伪造贺龙信件”之疑", False),
+    ("陈伯达江青给北京航空学院\"红旗\"的电话指示", False),
+    ("破除迷信", False),
+    ("关于发展小水电", False),
+    ("在延安文艺座谈会上的讲话", False),
+])
+def test_letter_titles(title, expected):
+    assert is_letter_title(title) is expected
+
+
+def test_a_speech_is_not_a_letter():
+    doc = document("# 在某某会议上的讲话\n\n同志们：\n\n今天我讲三个问题。\n\n此致\n\n敬礼", title="在某某会议上的讲话",
+                   tags=("讲话",))
+    assert not is_letter_document(doc)
+    assert find_letters(doc, split_parts(doc.body)) is None
+
+
+@needs_shared
+def test_dev_non_letters_get_none():
+    """Documents neither tagged 书信 nor titled as letters or telegrams keep the generic structure."""
+    with open(CORPUS / "manifest.tsv", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle, delimiter="\t") if row["is_letter"] == "no"]
+    found = []
+    for row in rows:
+        doc = read_export(CORPUS / row["file"])
+        if find_letters(doc, split_parts(doc.body)) is not None:
+            found.append(row["title"])
+    # a directive sent as a telegram and a letter printed with an editor's note are letters too
+    assert sorted(found) == sorted([
+        "关于解放北平的一份指示电文",
+        "苏联共产党中央委员会给苏联各级党组织和全体共产党员的公开信和《人民日报》编者按",
+    ])
+
+
+# ---------------------------------------------------------------- small bodies, exact trees
+
+def test_glued_title_addressee_and_signature_with_date():
+    body = ("给某某的信致中国共产党中央委员会毛泽东同志\n\n亲爱的同志们：\n\n正文一段。\n\n此致\n\n敬礼！\n\n"
+            "中共某某委员会（签字）\n\n一九六三年十一月二十九日\n\n附：文件一份。\n\n[1]注释。")
+    doc = document(body, title="给某某的信", tags=("书信",), authors=("某某",), dates=("1963-11-29",))
+    structure = find_letters(doc, split_parts(body))
+    assert_well_formed(body, structure)
+    letter = structure.divs[0]
+    assert dict(letter.attrs) == {"type": "letter"}
+    assert [(n.tag, text_of(body, n)) for n in letter.children if n.tag in ("head", "p")] == [
+        ("head", "给某某的信"), ("p", "正文一段。")]
+    assert [text_of(body, n) for n in find(structure, "salute")] == [
+        "致中国共产党中央委员会毛泽东同志", "亲爱的同志们：", "此致", "敬礼！"]
+    assert [text_of(body, n) for n in find(structure, "signed")] == ["中共某某委员会（签字）"]
+    assert [dict(n.attrs) for n in find(structure, "date")] == [{"when": "1963-11-29"}]
+    postscript = find(structure, "postscript")[0]
+    assert text_of(body, postscript) == "附：文件一份。"
+    assert text_of(body, structure.divs[-1]) == "[1]注释。"
+    assert structure.letters[0].addressees == (Correspondent("中国共产党中央委员会", True), Correspondent("毛泽东", False))
+    assert structure.letters[0].when == "1963-11-29"
+
+
+def test_dateline_and_salute_glued_and_closing_formula_in_the_last_paragraph():
+    body = "致某某电\n\n（1949年2月2日）某某、某某诸先生共鉴：\n\n正文。特电布复，敬表欢迎。\n\n毛泽东朱德\n\n二月二日"
+    doc = document(body, title="致某某电", authors=("毛泽东",), tags=("朱德",), dates=("1949-2-2",))
+    structure = find_letters(doc, split_parts(body))
+    assert_well_formed(body, structure)
+    opener = find(structure, "opener")[0]
+    assert [(n.tag, text_of(body, n)) for n in opener.children] == [
+        ("dateline", "（1949年2月2日）"), ("salute", "某某、某某诸先生共鉴：")]
+    assert [text_of(body, n) for n in find(structure, "salute")][-1] == "特电布复，敬表欢迎。"
+    assert [text_of(body, n) for n in find(structure, "p")] == ["正文。"]
+    assert [text_of(body, n) for n in find(structure, "signed")] == ["毛泽东朱德"]
+
+
+def test_two_items_the_second_title_glued_to_a_footnote():
+    body = ("致甲电\n\n（1941年6月13日）\n\n电文。\n\n[1]注释的末尾关于预算问题给乙的信\n\n"
+            "（1941年6月13日）乙老：\n\n信文。\n\n毛泽东\n\n六月十三日夜")
+    doc = document(body, title="致甲电", authors=("毛泽东",), dates=("1941-6-13",))
+    structure = find_letters(doc, split_parts(body))
+    assert_well_formed(body, structure)
+    heads = [text_of(body, n) for n in find(structure, "head")]
+    assert heads == ["致甲电", "关于预算问题给乙的信"]
+    assert [dict(d.attrs)["type"] for d in structure.divs] == ["letter", "article", "letter"]
+    assert [text_of(body, n) for n in find(structure, "dateline")][-1] == "六月十三日夜"
+    assert len(structure.letters) == 2
+
+
+# ---------------------------------------------------------------- the seed
+
+@pytest.fixture(scope="module")
+def seed():
+    doc = read_export(SEED)
+    return doc, find_letters(doc, split_parts(doc.body))
+
+
+def test_seed_node_tree(seed):
+    doc, structure = seed
+    body = doc.body
+    assert_well_formed(body, structure)
+    assert len(structure.divs) == 1
+    letter = structure.divs[0]
+    head, opener = letter.children[:2]
+    assert (head.tag, text_of(body, head)) == ("head", "苏共中央一九六三年十一月二十九日给中共中央的信")
+    assert [(n.tag, text_of(body, n)) for n in opener.children] == [
+        ("salute", "致中国共产党中央姿黄会毛泽东同志"), ("salute", "亲爱的同志门，")]
+    closer = letter.children[-1]
+    assert closer.tag == "closer"
+    assert [(n.tag, text_of(body, n)) for n in closer.children] == [
+        ("signed", "苏联共产党中央姿县会第一书配尼·赫馨蘑大（签宇）"), ("dateline", "一北大三年十一月二十九日")]
+    assert dict(closer.children[1].children[0].attrs) == {"when": "1963-11-29"}
+
+
+def test_seed_correspondents(seed):
+    _, structure = seed
+    (letter,) = structure.letters
+    assert letter.senders == (Correspondent("赫鲁晓夫", False),)
+    assert letter.addressees == (Correspondent("中国共产党中央委员会", True), Correspondent("毛泽东", False))
+    assert letter.when == "1963-11-29"
+
+
+@pytest.fixture(scope="module")
+def seed_letters_tree():
+    return letters_tree(read_export(SEED))
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("string(//t:body/t:div/@type)", "letter"),
+    ("string(//t:body/t:div/t:head)", "苏共中央一九六三年十一月二十九日给中共中央的信"),
+    ("string(//t:opener/t:salute[1])", "致中国共产党中央姿黄会毛泽东同志"),
+    ("string(//t:opener/t:salute[2])", "亲爱的同志门，"),
+    ("string(//t:closer/t:signed)", "苏联共产党中央姿县会第一书配尼·赫馨蘑大（签宇）"),
+    ("string(//t:closer/t:dateline/t:date/@when)", "1963-11-29"),
+    ("string(//t:closer/t:dateline/t:date)", "一北大三年十一月二十九日"),
+    ("count(//t:body/t:div/t:p)", 35.0),
+    ("string(//t:correspAction[@type='received']/t:orgName)", "中国共产党中央委员会"),
+    ("string(//t:correspAction[@type='received']/t:persName)", "毛泽东"),
+    ("string(//t:correspAction[@type='sent']/t:persName)", "赫鲁晓夫"),
+    ("string(//t:correspAction[@type='sent']/t:date/@when)", "1963-11-29"),
+])
+def test_seed_xpath(seed_letters_tree, expression, expected):
+    assert xpath(seed_letters_tree, expression) == expected
+
+
+# ---------------------------------------------------------------- dev letters against the gold
+
+def _ruler():
+    spec = importlib.util.spec_from_file_location("bha_score", SHARED / "tools" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def gold_outputs():
+    if not SEG_GOLD.is_dir():
+        pytest.skip("../shared/corpus/seg_gold is not beside the clone")
+    out = {}
+    for gold_path in sorted(SEG_GOLD.glob("*.json")):
+        doc = read_export(CORPUS / (gold_path.stem + ".txt"))
+        out[gold_path.stem] = (doc, json.loads(gold_path.read_text(encoding="utf-8")), letters_tree(doc))
+    return out
+
+
+@needs_shared
+def test_dev_gold_parts_found(gold_outputs, capsys):
+    ruler = _ruler()
+    per_part: dict[str, list[int]] = {}
+    missed = []
+    for stem, (_, gold, tree) in gold_outputs.items():
+        for key, ok in ruler.seg_checks(tree.getroot(), gold).items():
+            part = key.split("#")[0]
+            per_part.setdefault(part, [0, 0])
+            per_part[part][0] += bool(ok)
+            per_part[part][1] += 1
+            if not ok:
+                missed.append(f"{stem} {key}")
+    found = sum(v[0] for v in per_part.values())
+    total = sum(v[1] for v in per_part.values())
+    with capsys.disabled():
+        print(f"\nletter parts found in the dev gold: {found}/{total} = {found / total:.4f}")
+        for part, (ok, n) in sorted(per_part.items()):
+            print(f"  {part:18} {ok:3}/{n:<3} {ok / n:.3f}")
+        for miss in missed:
+            print(f"  missed: {miss}")
+    assert found / total >= DEV_FLOOR
+
+
+@needs_shared
+def test_dev_letters_cover_the_body_once(gold_outputs):
+    for stem, (doc, _, _) in gold_outputs.items():
+        assert_well_formed(doc.body, find_letters(doc, split_parts(doc.body)))
+
+
+@needs_shared
+def test_letters_valid_in_both_schemas(gold_outputs, seed_letters_tree, tei_all, project_rng):
+    trees = {"seed": seed_letters_tree, **{stem: tree for stem, (_, _, tree) in gold_outputs.items()}}
+    for stem, tree in trees.items():
+        assert tei_all.validate(tree), f"{stem}: {tei_all.error_log.last_error}"
+        assert project_rng.validate(tree), f"{stem}: {project_rng.error_log.last_error}"
+
+
+@needs_shared
+def test_all_dev_letters_build(tei_all, project_rng):
+    """Every dev document the letters step takes on builds, validates and loses nothing."""
+    for path in sorted(CORPUS.glob("*.txt")):
+        doc = read_export(path)
+        structure = find_letters(doc, split_parts(doc.body))
+        if structure is None:
+            continue
+        assert_well_formed(doc.body, structure)
+        tree = letters_tree(doc)
+        assert tei_all.validate(tree), f"{path.name}: {tei_all.error_log.last_error}"
+        assert project_rng.validate(tree), f"{path.name}: {project_rng.error_log.last_error}"
+        text = "".join(tree.getroot().find("{http://www.tei-c.org/ns/1.0}text").itertext())
+        body = re.sub(r"(?m)^(?:#{1,4} |> )", "", doc.body)
+        assert "".join(text.split()) == "".join(body.split()), path.name
