@@ -5,7 +5,6 @@ Exit codes: 0 ok; 1 rejected input or invalid TEI (the rest of a batch still don
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -19,6 +18,7 @@ import click
 from . import __version__
 from .convert import ConvertOptions, convert_bytes, convert_file
 from .errors import OutputError, SchemaError, TeiError
+from .report import FORMATS, LINE_FORMATS, FileResult, render, render_file
 from .validate import Schema, load_schema, project_schemas, validate_file
 from .write import serialize, write_atomic
 
@@ -168,8 +168,9 @@ class _NoBar:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
               help="Extra RelaxNG (.rng) or Schematron (.sch) schema; repeatable.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: file:line: CODE message; json: one JSON object per file and line.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text: file:line: CODE message; json: one JSON object per file and line; "
+                   "junit: JUnit XML, a testcase per file; sarif: SARIF 2.1.0 for code scanning.")
 def validate(paths: tuple[Path, ...], schema_paths: tuple[Path, ...], output_format: str) -> None:
     """Check TEI files (or folders of .xml, recursive) against the project schema and Schematron."""
     try:
@@ -179,19 +180,17 @@ def validate(paths: tuple[Path, ...], schema_paths: tuple[Path, ...], output_for
     files = [file for path in paths for file in (sorted(path.rglob("*.xml")) if path.is_dir() else [path])]
     if not files:
         raise click.UsageError("no .xml files found in the given paths")
-    invalid = 0
+    results = []
     for file in files:
         findings = validate_file(file, schemas)
         if any(finding.code == "IO_ERROR" for finding in findings):
             raise UsageIOError(f"{file}: {findings[0].message}")
-        invalid += bool(findings)
-        if output_format == "json":
-            click.echo(json.dumps({"file": str(file), "valid": not findings,
-                                   "findings": [{"line": f.line, "code": f.code, "message": f.message}
-                                                for f in findings]}, ensure_ascii=False))
-        else:
-            for finding in findings:
-                click.echo(f"{finding.path}:{finding.line}: {finding.code} {finding.message}")
+        results.append(FileResult(str(file), tuple(findings)))
+        if output_format in LINE_FORMATS and (lines := render_file(results[-1], output_format)):
+            click.echo(lines)
+    if output_format not in LINE_FORMATS:
+        click.echo(render(results, output_format))
+    invalid = sum(not result.valid for result in results)
     click.echo(f"{len(files) - invalid} of {len(files)} file(s) valid", err=True)
     if invalid:
         sys.exit(1)

@@ -1,0 +1,128 @@
+"""Findings → text, JSON lines, JUnit XML, SARIF 2.1.0; and `tei validate --format` end to end."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import SEED
+from tei.model import Finding
+from tei.report import FORMATS, FileResult, file_uri, render, render_file
+
+BAD = FileResult("out/a b.xml", (
+    Finding("out/a b.xml", 7, "RELAXNG_ERR_ELEMWRONG", "Did not expect element wrong there [tei_bha.rng]"),
+    Finding("out/a b.xml", 0, "BHA_DATE", "date <&> \"quoted\" 日期"),
+))
+GOOD = FileResult("out/good.xml")
+
+
+def tei(*args: str, cwd: Path | None = None):
+    return subprocess.run([sys.executable, "-m", "tei", *args], capture_output=True, env=dict(os.environ), cwd=cwd)
+
+
+# ---------------------------------------------------------------- text and JSON lines
+@pytest.mark.parametrize(("result", "expected"), [
+    (BAD, 'out/a b.xml:7: RELAXNG_ERR_ELEMWRONG Did not expect element wrong there [tei_bha.rng]\n'
+          'out/a b.xml:0: BHA_DATE date <&> "quoted" 日期'),
+    (GOOD, ""),
+])
+def test_text_is_file_line_code_message(result, expected):
+    assert render_file(result, "text") == expected
+
+
+def test_json_is_one_object_per_file_and_line():
+    lines = render([BAD, GOOD], "json").split("\n")
+    assert [json.loads(line) for line in lines] == [
+        {"file": "out/a b.xml", "valid": False, "findings": [
+            {"line": 7, "code": "RELAXNG_ERR_ELEMWRONG", "message": "Did not expect element wrong there [tei_bha.rng]"},
+            {"line": 0, "code": "BHA_DATE", "message": 'date <&> "quoted" 日期'}]},
+        {"file": "out/good.xml", "valid": True, "findings": []},
+    ]
+    assert "日期" in lines[0]
+
+
+def test_document_formats_have_no_per_file_lines_and_unknown_format_is_refused():
+    assert render_file(BAD, "junit") is None and render_file(BAD, "sarif") is None
+    with pytest.raises(ValueError, match="text, json, junit, sarif"):
+        render([BAD], "csv")
+    assert FORMATS == ("text", "json", "junit", "sarif")
+
+
+# ---------------------------------------------------------------- JUnit
+def test_junit_has_one_testcase_per_file_and_failures_carry_messages():
+    root = etree.fromstring(render([BAD, GOOD], "junit").encode())
+    assert root.tag == "testsuites" and (root.get("tests"), root.get("failures")) == ("2", "1")
+    suite = root.find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("2", "1", "0")
+    cases = suite.findall("testcase")
+    assert [case.get("name") for case in cases] == ["out/a b.xml", "out/good.xml"]
+    failure = cases[0].find("failure")
+    assert failure.get("type") == "RELAXNG_ERR_ELEMWRONG"
+    assert failure.get("message").startswith("2 finding(s); first: line 7: RELAXNG_ERR_ELEMWRONG")
+    assert failure.text == render_file(BAD, "text")
+    assert cases[1].find("failure") is None
+
+
+# ---------------------------------------------------------------- SARIF
+def test_sarif_rules_results_uri_and_line():
+    log = json.loads(render([BAD, GOOD], "sarif"))
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    run, = log["runs"]
+    assert run["tool"]["driver"]["name"] == "tei"
+    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == ["BHA_DATE", "RELAXNG_ERR_ELEMWRONG"]
+    first, second = run["results"]
+    assert first["ruleId"] == "RELAXNG_ERR_ELEMWRONG" and first["ruleIndex"] == 1 and first["level"] == "error"
+    assert first["message"]["text"] == "Did not expect element wrong there [tei_bha.rng]"
+    assert first["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "out/a%20b.xml"},
+                                                         "region": {"startLine": 7}}
+    # lxml's 0 means "no line known": no region at all, and never a column.
+    assert second["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "out/a%20b.xml"}}
+    assert "startColumn" not in json.dumps(log)
+    assert [a["location"]["uri"] for a in run["artifacts"]] == ["out/a%20b.xml", "out/good.xml"]
+
+
+@pytest.mark.parametrize(("path", "uri"), [
+    ("a.xml", "a.xml"),
+    ("dir/信 1.xml", "dir/%E4%BF%A1%201.xml"),
+    ("/abs/x y.xml", "file:///abs/x%20y.xml"),
+])
+def test_file_uri(path, uri):
+    assert file_uri(path) == uri
+
+
+# ---------------------------------------------------------------- the CLI, exit codes unchanged
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("validate")
+    assert tei("convert", str(SEED), "-o", str(folder)).returncode == 0
+    (folder / "broken.xml").write_text("<TEI><p></TEI>")
+    return folder
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_cli_formats_keep_exit_codes(tree, output_format):
+    good = tree / "000_40c4c9e224be5acb.xml"
+    ok = tei("validate", "--format", output_format, good.name, cwd=tree)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stderr.decode().strip() == "1 of 1 file(s) valid"
+    bad = tei("validate", "--format", output_format, "broken.xml", good.name, cwd=tree)
+    assert bad.returncode == 1
+    assert b"Traceback" not in bad.stderr
+    out = bad.stdout.decode()
+    if output_format == "junit":
+        assert etree.fromstring(bad.stdout).find("testsuite").get("failures") == "1"
+    elif output_format == "sarif":
+        results = json.loads(out)["runs"][0]["results"]
+        assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results] \
+            == [("ERR_TAG_NAME_MISMATCH", "broken.xml")]
+    elif output_format == "json":
+        assert [json.loads(line)["valid"] for line in out.splitlines()] == [False, True]
+    else:
+        assert out.startswith("broken.xml:1: ERR_TAG_NAME_MISMATCH ")
+    missing = tei("validate", "--format", output_format, "missing.xml", cwd=tree)
+    assert missing.returncode == 2 and missing.stdout == b""
