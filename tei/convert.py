@@ -14,6 +14,7 @@ from .errors import TeiError
 from .header import HeaderOptions
 from .language import detect_language
 from .letters import find_letters
+from .ocr import find_suspects
 from .model import Conversion, Document
 from .reader import parse_export, read_export
 from .structure import build_structure, marker_spans, split_parts
@@ -56,7 +57,8 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     """Run the steps after reading on one document."""
     parts = split_parts(document.body)
     structure = find_letters(document, parts) or build_structure(document, parts)
-    conversion = Conversion(document=document, structure=structure)
+    suspects = tuple(find_suspects(document.body)) if options.ocr else ()
+    conversion = Conversion(document=document, structure=structure, suspects=suspects)
     header_options = HeaderOptions(
         version=__version__,
         language=detect_language(document.body),
