@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from lxml import etree
 
 from . import __version__
 from .convert import ConvertOptions, convert_bytes, convert_file
 from .errors import OutputError, SchemaError, TeiError
 from .report import FORMATS, LINE_FORMATS, FileResult, render, render_file
-from .validate import Schema, load_schema, project_schemas, validate_file
+from .totext import Reading, to_text
+from .validate import Schema, load_schema, project_schemas, safe_parser, validate_file
 from .write import serialize, write_atomic
 
 
@@ -194,6 +196,32 @@ def validate(paths: tuple[Path, ...], schema_paths: tuple[Path, ...], output_for
     click.echo(f"{len(files) - invalid} of {len(files)} file(s) valid", err=True)
     if invalid:
         sys.exit(1)
+
+
+# --------------------------------------------------------------------------- reading TEI back
+def _read_tei(path: Path) -> etree._ElementTree:
+    """Parse a TEI file safely; not well-formed → exit 1 (`file:line: CODE message`), unreadable → exit 2."""
+    try:
+        return etree.parse(str(path), safe_parser())
+    except etree.XMLSyntaxError as err:
+        entry = err.error_log.last_error if err.error_log else None
+        code = entry.type_name if entry is not None else "XML_SYNTAX"
+        raise click.ClickException(f"{path}:{err.lineno or 0}: {code} {(err.msg or str(err)).splitlines()[0]}") from err
+    except OSError as err:
+        raise UsageIOError(f"{path}: cannot read: {err.strerror or err}") from err
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reading", type=click.Choice([r.value for r in Reading]), default=Reading.ORIGINAL.value,
+              show_default=True, help="original: as printed (sic); corrected: with the proposed corrections (corr).")
+def totext(path: Path, reading: str) -> None:
+    """Print the body of a TEI file as plain text (blocks separated by a blank line)."""
+    try:
+        text = to_text(_read_tei(path), reading)
+    except TeiError as err:
+        raise click.ClickException(f"{path}:1: {err}") from err
+    click.echo(text, nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,83 @@
+"""TEI → plain text: the body back, in the original (sic) or the corrected (corr) reading.
+
+The `original` reading is the text of `<text>` with every `<corr>` set aside, which is what the
+no-loss rule compares with the export body: anyone can check a conversion by comparing
+`tei totext` output with the body, whitespace and the export's `#`/`> ` markers aside.
+
+Layout: each block (an element directly inside body, div, opener, closer, postscript: head, p,
+quote, salute, signed, dateline, …) is one paragraph, paragraphs are separated by a blank line,
+and `<lb/>` is a line break. Whitespace inside containers is indentation, not text.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import Enum
+
+from lxml import etree
+
+from .errors import TeiError
+from .vocab import tei
+
+CONTAINERS = frozenset(tei(name) for name in ("text", "front", "body", "back", "div", "opener", "closer", "postscript"))
+"""Elements whose own text is only indentation; their children are blocks (or more containers)."""
+_TEXT, _CHOICE, _SIC, _CORR, _LB = tei("text"), tei("choice"), tei("sic"), tei("corr"), tei("lb")
+
+
+class Reading(str, Enum):
+    ORIGINAL = "original"
+    """As printed (and OCR'd): `<sic>`, never `<corr>`."""
+    CORRECTED = "corrected"
+    """With the proposed corrections: `<corr>` inside `<choice>` instead of its `<sic>`; a lone `<sic>` stays."""
+
+
+class NotTeiError(TeiError):
+    """The document has no TEI `<text>` element to read."""
+
+
+def to_text(tree: etree._ElementTree | etree._Element, reading: Reading | str = Reading.ORIGINAL) -> str:
+    """The body of a TEI document as plain text in `reading`, blocks separated by a blank line.
+
+    Args:
+        tree: a parsed TEI document (or its root element).
+        reading: `original` (sic) or `corrected` (corr).
+
+    Raises:
+        NotTeiError: when there is no `text` element in the TEI namespace.
+    """
+    reading = Reading(reading)
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    text = root if root.tag == _TEXT else root.find(_TEXT)
+    if text is None:
+        raise NotTeiError("no <text> element in the TEI namespace (http://www.tei-c.org/ns/1.0)")
+    blocks = ("".join(_inline(block, reading)).strip() for block in _blocks(text))
+    return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def _blocks(container: etree._Element) -> Iterator[etree._Element]:
+    for child in container:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in CONTAINERS:
+            yield from _blocks(child)
+        else:
+            yield child
+
+
+def _inline(element: etree._Element, reading: Reading) -> Iterator[str]:
+    """The characters of `element` in `reading`; `lb` is a newline, comments and PIs are not text."""
+    if element.tag == _LB:
+        yield "\n"
+    elif element.tag == _CHOICE and element.find(_CORR) is not None and element.find(_SIC) is not None:
+        keep = _CORR if reading is Reading.CORRECTED else _SIC
+        for child in element:
+            if child.tag == keep:
+                yield from _inline(child, reading)
+        return
+    elif element.tag == _CORR and reading is Reading.ORIGINAL:
+        return
+    else:
+        yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _inline(child, reading)
+        yield child.tail or ""
