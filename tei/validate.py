@@ -21,8 +21,12 @@ _SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
 
 
 def safe_parser() -> etree.XMLParser:
-    """A parser that never expands entities, loads a DTD or touches the network."""
-    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
+    """A parser that never expands entities, loads a DTD or touches the network.
+
+    `huge_tree` lifts libxml2's 10 MB limit on one text node: a long undivided body is legitimate
+    TEI, and with entities never expanded the memory used stays proportional to the file.
+    """
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True,
                            dtd_validation=False)
 
 

@@ -12,10 +12,13 @@ MARKER = re.compile(r"^(#{1,4} |> )")
 
 def parse_txt(raw: str) -> tuple[dict[str, str], str, str]:
     raw = raw.lstrip("\ufeff").replace("\r\n", "\n")
-    head, _, rest = raw.partition("\n正文：\n")
-    body, sep, description = rest.rpartition("\n\n描述：\n")
-    if not sep:
-        body, description = rest.rstrip("\n"), ""
+    marker = re.search(r"\n正文[：:]\n", raw)
+    head, rest = raw[:marker.start()], raw[marker.end() - 1:]  # rest starts at the marker's newline
+    ends = list(re.finditer(r"\n\n描述[：:]\n", rest))
+    if ends:
+        body, description = rest[1:max(1, ends[-1].start())], rest[ends[-1].end():]
+    else:
+        body, description = rest[1:].rstrip("\n"), ""
     fields = {}
     for line in head.split("\n"):
         match = re.match(r"^(id): ?(.*)$", line) or re.match(r"^([^：:]+)[：:](.*)$", line)

@@ -138,3 +138,15 @@ def test_validate_bad_extra_schema_exits_2(tmp_path):
     result = tei("validate", "--schema", str(schema), str(tmp_path / "000_40c4c9e224be5acb.xml"))
     assert result.returncode == 2
     assert "unknown schema kind" in result.stderr.decode()
+
+
+def test_ten_megabyte_body_converts_and_validates(tmp_path):
+    paragraph = "最近以来，在共产党的报刊上发表了一些文件。" * 50
+    body = "\n\n".join([paragraph] * 3000) + "\n\n" + "这是一段没有分段的长文。" * 300_000
+    source = tmp_path / "big.txt"
+    source.write_text(f"id: big\n标题：大\n日期：1963-11-29\n是否是时间段：false\n作者：甲\n来源：\n标签：\n书籍：书\n"
+                      f"书籍作者：\n\n正文：\n{body}\n\n描述：\n\n", encoding="utf-8")
+    assert source.stat().st_size > 10_000_000
+    assert tei("convert", "--no-ocr", str(source), "-o", str(tmp_path)).returncode == 0
+    result = tei("validate", str(tmp_path / "big.xml"))
+    assert result.returncode == 0, result.stdout[:300]

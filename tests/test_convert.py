@@ -1,0 +1,83 @@
+"""Conversion of small exports: exact XPath values for each placement the issue fixes."""
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from tei import ConvertOptions, convert_bytes, convert_file, serialize
+
+from conftest import INPUTS, SEED, parse_tei, xpath
+from independent import body_core, parse_txt, text_reading
+
+
+def convert(body="正文。", *, title="测试", date="1963-11-29", flag="false", authors="赫鲁晓夫", tags="文章",
+            book="红旗", book_author="", source="", description=""):
+    data = (f"id: 3383ff062d\n标题：{title}\n日期：{date}\n是否是时间段：{flag}\n作者：{authors}\n来源：{source}\n"
+            f"标签：{tags}\n书籍：{book}\n书籍作者：{book_author}\n\n正文：\n{body}\n\n描述：\n{description}\n")
+    return parse_tei(serialize(convert_bytes(data.encode(), "t", ConvertOptions(ocr=False)).tree))
+
+
+@pytest.mark.parametrize("kwargs, expression, expected", [
+    ({}, "string(/t:TEI/@xml:id)", "bha-3383ff062d"),
+    ({}, "string(//t:publicationStmt/t:idno[@type='bha'])", "3383ff062d"),
+    ({"authors": "苏共中央,赫鲁晓夫"}, "//t:titleStmt/t:author/*", ["orgName:苏共中央", "persName:赫鲁晓夫"]),
+    ({"date": "1963-11-0"}, "string(//t:creation/t:date/@when)", "1963-11"),
+    ({"date": "1963-0-0"}, "string(//t:creation/t:date/@when)", "1963"),
+    ({"date": "0-0-0"}, "count(//t:creation/t:date/@when)", 0.0),
+    ({"date": "0-0-0"}, "string(//t:creation/t:date)", "0-0-0"),
+    ({"date": "1951-11-0,1952-5-0", "flag": "true"}, "//t:creation/t:date/@*", ["1951-11", "1952-05"]),
+    ({"date": "1951-11-0,1952-5-0", "flag": "true"}, "//t:creation/t:date/text()", ["1951-11-0,1952-5-0"]),
+    ({"date": "1966-10-24,1966-10-25"}, "//t:creation/t:date/@when", ["1966-10-24", "1966-10-25"]),
+    ({"date": ""}, "count(//t:creation/*)", 0.0),
+    ({"tags": "书信,工业战线"}, "//t:keywords/t:term/text()", ["书信", "工业战线"]),
+    ({"description": "一段。\n\n两段。"}, "//t:abstract/t:p/text()", ["一段。", "两段。"]),
+    ({}, "count(//t:abstract)", 0.0),
+    ({"book": "毛泽东全集第24卷", "book_author": "张迪杰"}, "//t:sourceDesc/t:bibl/*",
+     ["title:毛泽东全集第24卷", "editor:张迪杰"]),
+    ({"book_author": "赫鲁晓夫"}, "string(//t:sourceDesc/t:bibl/t:author)", "赫鲁晓夫"),
+    ({"book_author": "周良霄,顾菊英"}, "string(//t:sourceDesc/t:bibl)", "红旗周良霄,顾菊英"),
+    ({"source": "原载《人民日报》1963年7月20日"}, "string(//t:bibl/t:note[@type='source'])", "原载《人民日报》1963年7月20日"),
+    ({}, "string(//t:langUsage/t:language/@ident)", "zh-Hans"),
+    ({"body": "這個國家的人們說，我們來對時間。"}, "string(/t:TEI/@xml:lang)", "zh-Hant"),
+    ({}, "string(//t:appInfo/t:application/@ident)", "tei"),
+    ({}, "string(//t:titleStmt/t:respStmt/@xml:id)", "tei-ocr"),
+    ({"body": "# 标题\n\n## 副标题\n\n段一。\n\n## 一、节\n\n段二。\n\n### 小节\n\n段三。\n\n## 二、节\n\n段四。"},
+     "//t:body/t:div/t:head/text()", ["标题", "副标题"]),
+    ({"body": "# 标题\n\n## 副标题\n\n段一。\n\n## 一、节\n\n段二。\n\n### 小节\n\n段三。\n\n## 二、节\n\n段四。"},
+     "//t:body/t:div/t:div[@type='section']/t:head/text()", ["一、节", "二、节"]),
+    ({"body": "# 标题\n\n## 副标题\n\n段一。\n\n## 一、节\n\n段二。\n\n### 小节\n\n段三。\n\n## 二、节\n\n段四。"},
+     "string(//t:div[t:head='一、节']/t:div/t:p)", "段三。"),
+    ({"body": "段。\n\n> 引文一行\n\n段。"}, "string(//t:body//t:quote)", "引文一行"),
+    ({"body": "段一。\n\n■\n\n段二。"}, "string(//t:ab[@type='ornament'])", "■"),
+    ({"body": "第一行\n第二行"}, "count(//t:body//t:p/t:lb)", 1.0),
+    ({"body": "a < b & c ]]> d"}, "string(//t:body//t:p)", "a < b & c ]]> d"),
+    ({"title": "讲话"}, "string(//t:body/t:div/@type)", "speech"),
+    ({"body": ""}, "count(//t:body/t:div/*)", 0.0),
+])
+def test_placement(kwargs, expression, expected):
+    found = xpath(convert(**kwargs), expression)
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        found = [f"{etree.QName(element).localname}:{element.text}" for element in found]
+    assert found == expected
+
+
+def test_xml_model_names_the_project_schemas():
+    tree = convert()
+    instructions = [node.text for node in tree.xpath("/processing-instruction('xml-model')")]
+    assert instructions == [
+        'href="tei_bha.rng" type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"',
+        'href="tei_bha.sch" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"',
+    ]
+
+
+def test_same_input_gives_byte_identical_output():
+    assert serialize(convert_file(SEED).tree) == serialize(convert_file(SEED).tree)
+
+
+@pytest.mark.parametrize("path", sorted((INPUTS / "odd").iterdir()), ids=lambda p: p.name)
+def test_odd_input_gives_valid_lossless_tei(path, tei_all):
+    tree = parse_tei(serialize(convert_file(path).tree))
+    assert tei_all.validate(tree), tei_all.error_log.last_error
+    _, body, _ = parse_txt(path.read_text(encoding="utf-8-sig"))
+    visible = "".join(ch for ch in body if ch in "\t\n\r" or ord(ch) >= 0x20)
+    assert text_reading(tree.getroot()) == body_core(visible)
