@@ -11,12 +11,14 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 from lxml import etree
 
 from . import __version__
+from .cmif import DEFAULT_TITLE, CmifOptions, Source, build_cmif, count_letters, read_authorities
 from .convert import ConvertOptions, convert_bytes, convert_file
 from .errors import OutputError, SchemaError, TeiError
 from .report import FORMATS, LINE_FORMATS, FileResult, render, render_file
@@ -179,9 +181,7 @@ def validate(paths: tuple[Path, ...], schema_paths: tuple[Path, ...], output_for
         schemas: list[Schema] = [*project_schemas(), *(load_schema(path) for path in schema_paths)]
     except SchemaError as err:
         raise UsageIOError(str(err)) from err
-    files = [file for path in paths for file in (sorted(path.rglob("*.xml")) if path.is_dir() else [path])]
-    if not files:
-        raise click.UsageError("no .xml files found in the given paths")
+    files = _xml_files(paths)
     results = []
     for file in files:
         findings = validate_file(file, schemas)
@@ -222,6 +222,65 @@ def totext(path: Path, reading: str) -> None:
     except TeiError as err:
         raise click.ClickException(f"{path}:1: {err}") from err
     click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
+              show_default=True, help="CMIF file to write (- for stdout).")
+@click.option("--url", help="URL the CMIF file will be published at (publicationStmt/idno); "
+                            "default: the output's file name, which correspSearch cannot harvest.")
+@click.option("--editor", default=f"tei {__version__} (automatic conversion)", show_default=True,
+              help="Person or body responsible for the CMIF file (titleStmt/editor, publisher).")
+@click.option("--title", default=DEFAULT_TITLE, show_default=True, help="Title of the CMIF file.")
+@click.option("--authorities", type=click.File("r", encoding="utf-8"),
+              help="TSV file of name<TAB>authority URI (GND, VIAF, Wikidata …) for persName/orgName @ref.")
+def cmif(paths: tuple[Path, ...], output: Path, url: str | None, editor: str, title: str, authorities) -> None:
+    """Write a CMIF file (correspSearch) with one correspDesc per letter of the TEI files or folders."""
+    try:
+        mapping = read_authorities(authorities.read()) if authorities else {}
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--authorities") from err
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not epoch.isdigit():
+        raise click.UsageError("SOURCE_DATE_EPOCH must be an integer number of seconds")
+    when = datetime.fromtimestamp(int(epoch) if epoch else time.time(), timezone.utc).date().isoformat()
+    if url is None:
+        url = "letters.xml" if str(output) == "-" else output.name
+        click.echo(f"warning: no --url given; publicationStmt/idno is {url!r}, "
+                   "but correspSearch needs the absolute URL the file is published at", err=True)
+    sources, rejected = [], 0
+    files = _xml_files(paths)
+    for file in files:
+        try:
+            sources.append(Source(str(file), _read_tei(file)))
+        except click.ClickException as err:
+            if err.exit_code == 2:
+                raise
+            rejected += 1
+            click.echo(err.format_message(), err=True)
+    tree = build_cmif(sources, CmifOptions(url=url, date=when, editor=editor, title=title, authorities=mapping))
+    data = serialize(tree)
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        try:
+            write_atomic(output, data)
+        except OutputError as err:
+            raise UsageIOError(str(err)) from err
+    letters = sum(count_letters(source.tree) for source in sources)
+    click.echo(f"{letters} letter(s) from {len(files)} file(s) written to {'stdout' if str(output) == '-' else output}"
+               + (f"; {rejected} not well-formed" if rejected else ""), err=True)
+    if rejected:
+        sys.exit(1)
+
+
+def _xml_files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders as their .xml files (recursive, sorted); usage error when there are none."""
+    files = [file for path in paths for file in (sorted(path.rglob("*.xml")) if path.is_dir() else [path])]
+    if not files:
+        raise click.UsageError("no .xml files found in the given paths")
+    return files
 
 
 if __name__ == "__main__":  # pragma: no cover
