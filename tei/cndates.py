@@ -41,6 +41,11 @@ _SEASON = r"(?P<s>春|夏|秋|冬|春夏|夏秋|秋冬|冬春|上半年|下半�
 YEAR_DATE = re.compile(rf"{_YEAR}\s*(?:{_MONTH}\s*(?:{_DAY})?|{_SEASON})")
 MONTH_DATE = re.compile(rf"{_MONTH}\s*(?:{_DAY})?")
 DAY_DATE = re.compile(_DAY)
+# 一九四九，四，二十九。 (year, month and day in numerals separated by commas or dots)
+CN_LIST_DATE = re.compile(
+    r"(?P<y>[〇○零O一二三四五六七八九]{4})\s*[，,.．、]\s*(?P<m>[一二三四五六七八九十]{1,3})\s*[，,.．、]\s*"
+    r"(?P<d>[一二三四五六七八九十廿卅]{1,3})(?![\u4e00-\u9fff])"
+)
 DOTTED_DATE = re.compile(
     r"(?<![0-9])(?P<y>[0-9]{4}|[0-9]{2})\s*[.．/\-]\s*(?P<m>[0-9]{1,2})\s*[.．/\-]\s*(?P<d>[0-9]{1,2})(?![0-9])"
 )
@@ -161,7 +166,7 @@ def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
             garbled numerals.
     """
     best: DateMatch | None = None
-    for rx in (DOTTED_DATE, YEAR_DATE, MONTH_DATE, DAY_DATE):
+    for rx in (DOTTED_DATE, CN_LIST_DATE, YEAR_DATE, MONTH_DATE, DAY_DATE):
         for m in rx.finditer(text):
             if not m.group(0):
                 continue

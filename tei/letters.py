@@ -40,7 +40,8 @@ _SENTENCE_END = "。！？!?；;"
 _FOOTNOTE = re.compile(r"^\s*(?:[\[［【〔]\s*\d{1,3}\s*[\]］】〕]|\(\d{1,3}\)|注\d{1,3}[:：])")
 _SOURCE_LINE = re.compile(
     r"^(?:注\s*释|注\s*解|附\s*注|根据.{0,30}(?:刊印|排印|印出|整理)|据.{0,20}(?:刊印|排印|印出)|"
-    r"（?原载.{0,60}|（?选自.{0,60}|（?见.{0,40}|【[^】]{1,20}】|[～~—─\-＝=＊*·•]{3,}.*)$"
+    r"（?原载.{0,60}|（?选自.{0,60}|（?摘自.{0,60}|（?转引自.{0,60}|（?见.{0,40}|(?:来源|出处|资料来源)[：:].*|"
+    r"【[^】]{1,20}】|[～~—─\-＝=＊*·•]{3,}.*)$"
 )
 _PAREN_DATE = re.compile(r"^[（(]\s*([^（）()]{2,30}?)\s*[）)]")
 _SALUTE_START = re.compile(r"^(?:致|亲爱的|尊敬的|敬爱的|最敬爱的|最最敬爱的|敬启者|启者)")
@@ -96,6 +97,8 @@ class _Unit:
     start: int
     end: int
     kind: PartKind = PartKind.PARAGRAPH
+    level: int = 0
+    """Heading level (1 for `#`) of a heading unit."""
     indented: bool = False
     """The part began with a no-break space: right-aligned in the source (signatures, dates)."""
     split: bool = False
@@ -153,9 +156,11 @@ def _facts(document: Document) -> _Facts:
         if 2 <= len(tag) <= 4 and tag[0] in _SURNAMES and re.fullmatch(r"[\u4e00-\u9fff]+", tag):
             names.append(tag)
     title = re.sub(r"\s+", "", header.title)
-    for m in re.finditer(r"([\u4e00-\u9fff]{2,4})(?:、|，|等|给|致|关于)", title):
-        if m.group(1)[0] in _SURNAMES and m.start() == 0:
-            names.append(m.group(1))
+    writers = re.match(r"^(.{2,20}?)(?:等人|等同志|等|写给|给|致|关于|就|对|复)", title)
+    if writers:
+        for name in re.split(r"[、，,和与]", writers.group(1)):
+            if 2 <= len(name) <= 4 and name[0] in _SURNAMES and re.fullmatch(r"[\u4e00-\u9fff]+", name):
+                names.append(name)
     return _Facts(title=title, header_date=_header_date(document), names=tuple(dict.fromkeys(names)))
 
 
@@ -231,6 +236,8 @@ class _Reader:
         t = self.text(u)
         if u.kind is not PartKind.PARAGRAPH or _FOOTNOTE.match(t) or is_letter_title(t):
             return False
+        if len(t) <= 20 and re.search(r"[你您]好[！!？?，,。]?$", t):
+            return True
         if re.search(r"(?:编者按|按语|按|注|说明|附|附件|附记|又及|如下|问|答|说)[：:]$", t):
             return False
         inner = t.rstrip("：:，,")
@@ -240,8 +247,8 @@ class _Reader:
         if _SALUTE_START.match(t) and len(t) <= 80:
             return True
         if ends_colon and ("，" in inner or "," in inner):
-            last = re.split(r"[，,]", inner)[-1]
-            return (bool(_SALUTE_END.search(t)) or bool(re.match(r"(?:并|即|请|再)?(?:转|告|抄|报|送)", last))) \
+            later = re.split(r"[，,]", inner)[1:]
+            return (bool(_SALUTE_END.search(t)) or any(re.match(r"(?:并|即|请|再)?(?:转|告|抄|报|送)", p) for p in later)) \
                 and len(t) <= 600
         if ends_colon and (len(t) <= 40 or _SALUTE_END.search(t)):
             return len(t) <= 600
@@ -276,17 +283,20 @@ class _Reader:
         if t[found.end:found.end + 1] in tuple(_NOT_DATE_FOLLOW) and found.end < len(t):
             return None
         sig = t[:found.start]
-        if t[:1] in "（(" or not re.search(r"[\u4e00-\u9fff]", sig) or not self._signature_text(sig, weak_limit=20):
+        if t[:1] in "（(" or not re.search(r"[\u4e00-\u9fff]", sig) or not self._signature_text(
+                sig, weak_limit=20, indented=u.indented):
             return None
         return u.start + len(sig.rstrip()), u.start + found.start, u.start + found.end
 
-    def _signature_text(self, sig: str, weak_limit: int) -> bool:
+    def _signature_text(self, sig: str, weak_limit: int, indented: bool = False) -> bool:
         sig = re.sub(r"\s+", "", sig)
         if not sig or len(sig) > 45:
             return False
         outside = re.sub(r"[（(][^（）()]*[）)]", "", sig)
-        if any(c in outside for c in "。！？!?；;：:，,"):
+        if any(c in outside for c in ("。！？!?；;：:" if indented else "。！？!?；;：:，,")):
             return False
+        if indented and ("，" in outside or "," in outside):
+            return self.known_name_in(sig) or len(re.split(r"[，,、]", outside)[-1]) <= 12
         if self.known_name_in(sig) or _SIGN_MARK.search(sig):
             return True
         cjk = re.sub(r"[·•．.\-—…]", "", outside)
@@ -371,7 +381,7 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
         s, e = _trim(body, part.start, part.end)
         if s < e:
             indented = body[part.start:s].find("\xa0") >= 0 or body[part.start:part.start + 1] == "\u3000"
-            units.append(_Unit(s, e, part.kind, indented=indented))
+            units.append(_Unit(s, e, part.kind, level=part.level, indented=indented))
     if not units:
         return None
     units = _presplit(reader, units)
@@ -435,6 +445,13 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
                         pending.insert(0, replace(b, kind=PartKind.PARAGRAPH))
                     continue
             if cur.kind is PartKind.PARAGRAPH:
+                gap = list(re.finditer(r"[\u3000 \xa0]{3,}", t))
+                if gap and 0 < gap[-1].start() and len(t) - gap[-1].end() <= 20 and gap[-1].end() < len(t):
+                    a, b = _cut(body, cur, cur.start + gap[-1].end())
+                    if a is not None and b is not None:
+                        out.append(a)
+                        pending.insert(0, replace(b, indented=True))
+                        continue
                 m = reader.paren_date(cur)
                 if m and m.end() < len(t):
                     a, b = _cut(body, cur, cur.start + m.end())
@@ -444,6 +461,29 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
                     continue
             out.append(cur)
     return out
+
+
+def _is_section(first: _Unit, heading: _Unit) -> bool:
+    """A heading deeper than the item's own (## under #) opens a section, not a new item."""
+    return first.kind is PartKind.HEADING and heading.level > first.level
+
+
+def _opens_letter(reader: _Reader, units: list[_Unit], i: int) -> bool:
+    """The heading at i is followed (after a byline or note) by a salute or an opening date."""
+    for u in units[i + 1:i + 4]:
+        if reader.salute_like(u) or reader.paren_date(u):
+            return True
+        if u.kind is PartKind.HEADING or not (reader.byline_like(u) or _editorial_note(reader, u)):
+            return False
+    return False
+
+
+def _editorial_note(reader: _Reader, u: _Unit) -> bool:
+    """A whole paragraph in brackets under the title: the editors' note on the writer."""
+    t = reader.text(u)
+    if u.kind is not PartKind.PARAGRAPH or len(t) > 400 or reader.paren_date(u) or _FOOTNOTE.match(t):
+        return False
+    return bool(re.fullmatch(r"[（(\[【〔].*[）)\]】〕]", t, re.S) or re.match(r"(?:原?编者按|按语|按)[：:]", t))
 
 
 def _bodyish(reader: _Reader, u: _Unit) -> bool:
@@ -487,7 +527,8 @@ def _items(reader: _Reader, units: list[_Unit]) -> list[list[_Unit]]:
         if is_title and i > 0 and i - 1 >= starts[-1] + 1:
             starts.append(i)
         elif u.kind is PartKind.HEADING and units[i - 1].kind is not PartKind.HEADING and i > starts[-1] + 1 \
-                and any(_bodyish(reader, v) for v in units[starts[-1]:i]):
+                and any(_bodyish(reader, v) for v in units[starts[-1]:i]) and (
+                    not _is_section(units[starts[-1]], u) or _opens_letter(reader, units, i)):
             starts.append(i)
         elif reader.paren_date(u) and i >= 1:
             prev = units[i - 1]
@@ -605,7 +646,11 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
             heads.append(Node("head", u.start, u.end))
             i += 1
             continue
-        if heads and nxt is not None and nxt.kind is PartKind.HEADING and (
+        if heads and _editorial_note(reader, u):
+            heads.append(Node("head", u.start, u.end))  # [编者: 某某，某校学生] under the title
+            i += 1
+            continue
+        if heads and nxt is not None and (nxt.kind is PartKind.HEADING or _editorial_note(reader, nxt)) and (
                 reader.byline_like(u) or reader.signed_strength(u)):
             heads.append(Node("head", u.start, u.end))  # the author between two headings
             i += 1
@@ -672,8 +717,7 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
     if not body_units and (closer_nodes or post_nodes):
         # tei_bha wants a part before closer and postscript: keep such a stub as paragraphs
         body_units, closer_nodes, post_nodes, note_units = rest, [], [], []
-    for u in body_units:
-        nodes.append(_plain(u))
+    nodes.extend(_with_sections(body_units))
     nodes.extend(closer_nodes)
     nodes.extend(post_nodes)
     if not body_units and not closer_nodes and not post_nodes and not opener and not heads:
@@ -692,13 +736,32 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
     return _Built(out, True, bool(heads), addressees, when or close_when, tuple(signed_texts))
 
 
+def _with_sections(units: list[_Unit]) -> list[Node]:
+    """Parts, then a `div type="section"` for each heading with the parts under it."""
+    out: list[Node] = []
+    section: list[Node] | None = None
+    for u in units:
+        if u.kind is PartKind.HEADING:
+            if section:
+                out.append(Node("div", section[0].start, section[-1].end, attrs=(("type", "section"),),
+                                children=tuple(section)))
+            section = [Node("head", u.start, u.end)]
+        elif section is not None:
+            section.append(_plain(u))
+        else:
+            out.append(_plain(u))
+    if section:
+        out.append(Node("div", section[0].start, section[-1].end, attrs=(("type", "section"),), children=tuple(section)))
+    return out
+
+
 def _article(reader: _Reader, units: list[_Unit], heads: list[Node], opener: list[Node],
              rest: list[_Unit]) -> _Built:
     """A non-letter item (a glued speech or article): head, dateline, paragraphs."""
     nodes: list[Node] = list(heads)
     if opener:
         nodes.append(Node("opener", opener[0].start, opener[-1].end, children=tuple(opener)))
-    nodes.extend(_plain(u) for u in rest)
+    nodes.extend(_with_sections(rest))
     if not nodes:
         return _Built([], False, False, (), None, ())
     div = Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", "article"),), children=tuple(nodes))
