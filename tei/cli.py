@@ -21,6 +21,7 @@ from . import __version__
 from .cmif import DEFAULT_TITLE, CmifOptions, Source, build_cmif, count_letters, read_authorities
 from .convert import ConvertOptions, convert_bytes, convert_file
 from .errors import OutputError, SchemaError, TeiError
+from .preview import render_html
 from .report import FORMATS, LINE_FORMATS, FileResult, render, render_file
 from .totext import Reading, to_text
 from .validate import Schema, load_schema, project_schemas, safe_parser, validate_file
@@ -222,6 +223,24 @@ def totext(path: Path, reading: str) -> None:
     except TeiError as err:
         raise click.ClickException(f"{path}:1: {err}") from err
     click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="HTML file to write (- for stdout); default: PATH with the suffix .html.")
+def preview(path: Path, output: Path | None) -> None:
+    """Write a self-contained HTML reading view of a TEI file (no network needed to open it)."""
+    data = render_html(_read_tei(path))
+    output = output or path.with_suffix(".html")
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        write_atomic(output, data)
+    except OutputError as err:
+        raise UsageIOError(str(err)) from err
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command()
