@@ -7,6 +7,7 @@ date is used only when every legible numeral agrees with it.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -108,8 +109,8 @@ def _iso(y: int | None, m: int | None = None, d: int | None = None) -> str | Non
     if not 1 <= m <= 12:
         return out
     out += "-%02d" % m
-    if d is None or not 1 <= d <= 31:
-        return out
+    if d is None or not 1 <= d <= calendar.monthrange(y, m)[1]:
+        return out  # an impossible day (1957-02-29) keeps the month only
     return out + "-%02d" % d
 
 

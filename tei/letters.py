@@ -14,6 +14,7 @@ head*, opener?, parts, closer?, postscript*; a postscript holds paragraphs only.
 """
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -247,9 +248,10 @@ class _Reader:
         if _SALUTE_START.match(t) and len(t) <= 80:
             return True
         if ends_colon and ("，" in inner or "," in inner):
-            later = re.split(r"[，,]", inner)[1:]
-            return (bool(_SALUTE_END.search(t)) or any(re.match(r"(?:并|即|请|再)?(?:转|告|抄|报|送)", p) for p in later)) \
-                and len(t) <= 600
+            pieces = re.split(r"[，,]", inner)
+            listed = len(pieces) <= 12 and all(0 < len(p) <= 16 for p in pieces)  # 各中央局，大军区，…：
+            return (bool(_SALUTE_END.search(t)) or listed
+                    or any(re.match(r"(?:并|即|请|再)?(?:转|告|抄|报|送)", p) for p in pieces[1:])) and len(t) <= 600
         if ends_colon and (len(t) <= 40 or _SALUTE_END.search(t)):
             return len(t) <= 600
         if t.endswith(("，", ",")) and len(t) <= 20 and _SALUTE_END.search(t):
@@ -463,6 +465,12 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
     return out
 
 
+def _plain_date(reader: _Reader, u: _Unit) -> bool:
+    """A line that is only a date (一九四九年二月二日), as under a title."""
+    du = reader.date_unit(u)
+    return bool(du) and du[2] == u.end and (du[1] - du[0]) >= 4
+
+
 def _is_section(first: _Unit, heading: _Unit) -> bool:
     """A heading deeper than the item's own (## under #) opens a section, not a new item."""
     return first.kind is PartKind.HEADING and heading.level > first.level
@@ -657,7 +665,8 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
             continue
         if heads and not reader.title_like(u):
             break
-        if reader.paren_date(u) or reader.salute_like(u) or (heads and reader.byline_like(u)):
+        if reader.paren_date(u) or reader.salute_like(u) or (heads and reader.byline_like(u)) or (
+                heads and _plain_date(reader, u)):
             break
         if u.split and _fuzzy_prefix(reader.text(u), reader.facts.title) is not None:
             heads.append(Node("head", u.start, u.end))
@@ -689,6 +698,12 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
         node, when = _paren_dateline(reader, units[i])
         opener.append(node)
         i += 1
+    elif i < n and heads and _plain_date(reader, units[i]) and i + 1 < n and reader.salute_like(units[i + 1]):
+        du = reader.date_unit(units[i])
+        node = _dateline(reader, units[i].start, units[i].end, du[0], du[1])
+        when = dict(node.children[0].attrs).get("when")
+        opener.append(node)
+        i += 1
     salutes: list[_Unit] = []
     if i < n and (heads or first) and not reader.salute_like(units[i]) and (
             is_letter_title(head_text) or is_letter_document_title(reader.facts.title)):
@@ -713,6 +728,10 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
         nodes.append(Node("opener", opener[0].start, opener[-1].end, children=tuple(opener)))
     if not is_letter:
         return _article(reader, units, heads, opener, rest)
+    if when and not reader.facts.header_date:
+        # the opening date gives the year to a closing 一月三十一日 when the header has none
+        reader = copy.copy(reader)
+        reader.facts = replace(reader.facts, header_date=when)
     closer_nodes, post_nodes, note_units, signed_texts, close_when, body_units = _closing(reader, rest)
     if not body_units and (closer_nodes or post_nodes):
         # tei_bha wants a part before closer and postscript: keep such a stub as paragraphs

@@ -114,6 +114,8 @@ CN_DATES = [
     ("一北大三年十一月二十九日", None, None),
     ("文武59年6月7日", None, "1959-06-07"),
     ("没有日期", None, None),
+    ("二月廿九日", "1957-02-01", "1957-02"),  # no 29th in 1957: the month only
+    ("一九六四年二月廿九日", None, "1964-02-29"),
 ]
 
 
@@ -231,6 +233,18 @@ def test_two_items_the_second_title_glued_to_a_footnote():
     assert [dict(d.attrs)["type"] for d in structure.divs] == ["letter", "article", "letter"]
     assert [text_of(body, n) for n in find(structure, "dateline")][-1] == "六月十三日夜"
     assert len(structure.letters) == 2
+
+
+def test_plain_date_under_the_title_and_a_listed_addressee():
+    body = "# 某某给各地的电报\n\n一九五二年一月三十一日\n\n各中央局，大军区，志愿军并转分局：\n\n电文。\n\n\xa0毛泽东一月三十一日"
+    doc = document(body, title="某某给各地的电报", authors=("毛泽东",))
+    structure = find_letters(doc, split_parts(body))
+    assert_well_formed(body, structure)
+    opener = find(structure, "opener")[0]
+    assert [(n.tag, text_of(body, n)) for n in opener.children] == [
+        ("dateline", "一九五二年一月三十一日"), ("salute", "各中央局，大军区，志愿军并转分局：")]
+    assert [dict(n.attrs) for n in find(structure, "date")] == [{"when": "1952-01-31"}, {"when": "1952-01-31"}]
+    assert structure.letters[0].when == "1952-01-31"
 
 
 # ---------------------------------------------------------------- the seed
