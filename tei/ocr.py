@@ -1,53 +1,56 @@
 """Find suspected OCR substitutions in a body text: text -> list[Suspect]; knows nothing of XML.
 
 Noisy channel, one character at a time: every CJK character the archive's OCR engine is known to
-misread (tei/data/confusions.tsv) gets the readings it was misread from as candidates. A candidate x
-for the printed c is accepted when
-
-    LM gain + CHANNEL * ln(count(c->x) / freq(x)) + BIAS  >=  THRESHOLD
-
-where the LM gain is the change in log probability of the characters c and the three after it under
-a character 4-gram model of the archive's clean text (stupid backoff). Errors come in runs
-(姿黄会 -> 委员会), so after a pass the accepted readings are put in and their neighbours re-scored.
-Constants were tuned on synthetic errors in held-out archive text, not on the dev gold.
+misread (tei/data/confusions.tsv) gets the readings it was misread from as candidates. Each
+candidate is described by FEATURES: how it changes the log probability of itself and the three
+characters after it under a character 4-gram model of the archive's clean text (stupid backoff,
+tei/data/charlm.npz), and how often the OCR made that confusion. A logistic score over them
+(tei/data/ocr_model.json, fitted on synthetic errors in held-out archive text, not on the dev gold)
+accepts the best candidate of a position when it reaches the threshold. Errors come in runs
+(姿黄会 -> 委员会), so accepted readings are put in and their neighbours scored again.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from tei.model import Cert, Suspect
-from tei.resources import BITS, ORDER, CharLM, char_lm, confusions, protected_terms
+from tei.resources import BITS, ORDER, CharLM, char_lm, confusions, ocr_model, protected_terms
 
 BACKOFF = float(np.log(0.4))
 """Stupid-backoff penalty per order dropped."""
 UNSEEN = -16.0
 """Log probability of a token the model never saw."""
-CHANNEL = 0.5
-BIAS = 0.0
-THRESHOLD = 6.0
-CERT_HIGH, CERT_MEDIUM = 10.0, 8.0
-"""Scores at or above these get cert high / medium; the rest that pass THRESHOLD get low."""
 MIN_COUNT = 1
 """Confusion pairs seen fewer times than this are not used as candidates."""
 PASSES = 3
 USER_COUNT = 5
 """Count given to a user confusion pair without one."""
+FEATURES = ("d0", "d1", "d2", "d3", "alt0", "prior", "lncount", "lnfreq_sic", "unknown_sic",
+            "order_base", "order_alt")
+"""Per candidate: LM change at the character and the 3 after it, LM log prob of the candidate,
+channel log odds, ln count of the pair, ln frequency of the printed character (0 and unknown_sic = 1
+when the model never saw it), summed n-gram orders matched before and after the change."""
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 
 
 @dataclass(frozen=True)
 class _Table:
-    """Candidate arrays: for token id t, rows start[t]:start[t+1] of (right id, ln prior, char)."""
+    """Candidates as arrays: code point cp has rows start[row[cp]]:start[row[cp] + 1] (row -1: none)."""
 
+    row: np.ndarray
     start: np.ndarray
-    right: np.ndarray
+    token: np.ndarray
+    char: np.ndarray
     prior: np.ndarray
-    chars: tuple[str, ...]
+    """ln count(wrong -> right) - ln freq(right): the channel's log odds up to a constant."""
+    lncount: np.ndarray
+    user: np.ndarray
 
 
 def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]] | None = None,
@@ -60,50 +63,69 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
         protected: user terms never flagged, added to the packaged list.
     """
     lm = char_lm()
-    pairs = _pairs(extra_confusions)
-    shield = _protected_mask(body, protected_terms() + tuple(protected or ()))
-    ids = _encode(lm, body)
-    accepted: dict[int, tuple[int, float, str]] = {}
-    todo = np.array([i for i, ch in enumerate(body) if ch in pairs and not shield[i]], dtype=np.int64)
+    table = _table(tuple(extra_confusions or ()))
+    cps = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
+    ids = _encode(lm, cps)
+    open_ = (table.row[cps] >= 0) & ~_protected_mask(body, protected_terms() + tuple(protected or ()))
+    accepted: dict[int, tuple[int, float]] = {}
+    todo = np.flatnonzero(open_)
     for _ in range(PASSES):
-        if not len(todo):
-            break
-        found = _best(lm, ids, body, todo, pairs)
+        found = _best(lm, table, ids, cps, todo)
         if not found:
             break
         accepted.update(found)
-        for i, (tok, _score, _corr) in found.items():
-            ids[i + ORDER - 1] = tok
-        near = {j for i in found for j in range(i - ORDER + 1, i + ORDER)
-                if 0 <= j < len(body) and j not in accepted and body[j] in pairs and not shield[j]}
-        todo = np.array(sorted(near), dtype=np.int64)
-    return _merge(body, accepted, pairs)
+        for i, (k, _score) in found.items():
+            ids[i + ORDER - 1] = table.token[k]
+            open_[i] = False
+        near = np.unique(np.array([j for i in found for j in range(i - ORDER + 1, i + ORDER)]))
+        near = near[(near >= 0) & (near < len(body))]
+        todo = near[open_[near]]
+    return _merge(body, table, accepted)
 
 
-def _pairs(extra: Iterable[tuple[str, str, int]] | None) -> dict[str, tuple[tuple[str, int, str], ...]]:
-    """Candidate table wrong -> ((right, count, source), …), packaged pairs plus user pairs."""
-    table = {w: [(r, n, "confusion") for r, n in rows if n >= MIN_COUNT and CJK.fullmatch(r)]
-             for w, rows in confusions().items()}
-    for w, r, n in extra or ():
-        table.setdefault(w, []).append((r, n, "user"))
-    return {w: tuple(rows) for w, rows in table.items() if rows and CJK.fullmatch(w)}
+@lru_cache(maxsize=8)
+def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
+    """Candidate arrays of the packaged confusions plus user pairs; rights unknown to the LM dropped."""
+    lm = char_lm()
+    rows: dict[str, list[tuple[str, int, bool]]] = {}
+    for wrong, rights in confusions().items():
+        rows[wrong] = [(r, n, False) for r, n in rights if n >= MIN_COUNT]
+    for wrong, right, n in extra:
+        rows.setdefault(wrong, []).append((right, n, True))
+    row = np.full(0x110000, -1, dtype=np.int64)
+    start, token, char, prior, lncount, user = [0], [], [], [], [], []
+    for wrong in sorted(rows):
+        keep = [(r, n, u) for r, n, u in rows[wrong]
+                if CJK.fullmatch(r) and r != wrong and lm.lut[ord(r)] >= 2]
+        if not CJK.fullmatch(wrong) or not keep:
+            continue
+        row[ord(wrong)] = len(start) - 1
+        for r, n, u in keep:
+            tok = lm.lut[ord(r)]
+            token.append(tok)
+            char.append(ord(r))
+            prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0])
+            user.append(u)
+            lncount.append(np.log(n))
+        start.append(len(token))
+    return _Table(row, np.array(start), np.array(token, dtype=np.uint64), np.array(char),
+                  np.nan_to_num(np.array(prior)), np.array(lncount), np.array(user, dtype=bool))
 
 
-def _protected_mask(body: str, terms: Iterable[str]) -> list[bool]:
+def _protected_mask(body: str, terms: Iterable[str]) -> np.ndarray:
     """True at every position covered by an occurrence of a protected term."""
-    mask = [False] * len(body)
+    mask = np.zeros(len(body), dtype=bool)
     for term in terms:
-        k = body.find(term)
+        k = body.find(term) if term else -1
         while k >= 0:
-            mask[k : k + len(term)] = [True] * len(term)
+            mask[k : k + len(term)] = True
             k = body.find(term, k + 1)
     return mask
 
 
-def _encode(lm: CharLM, text: str) -> np.ndarray:
-    """Token ids of text, padded with ORDER - 1 line boundaries on each side."""
+def _encode(lm: CharLM, cps: np.ndarray) -> np.ndarray:
+    """Token ids of code points, padded with ORDER - 1 line boundaries on each side."""
     pad = np.zeros(ORDER - 1, dtype=np.uint64)
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     return np.concatenate([pad, lm.lut[cps], pad])
 
 
@@ -114,71 +136,78 @@ def _lookup(lm: CharLM, n: int, key: np.ndarray) -> np.ndarray:
     return np.where(keys[at] == key, lm.logc[n - 1][at], np.nan)
 
 
-def logprob(lm: CharLM, grams: np.ndarray) -> np.ndarray:
-    """Stupid-backoff ln P(last id | previous ORDER - 1 ids) for each row of grams (m, ORDER)."""
-    out = np.full(len(grams), np.nan)
-    key = np.zeros(len(grams), dtype=np.uint64)
-    ctx_keys = []
-    for n in range(1, ORDER + 1):
-        key = key | (grams[:, ORDER - n] << np.uint64(BITS * (n - 1)))
-        ctx_keys.append(key)
-    unigram = _lookup(lm, 1, grams[:, -1]) - lm.log_total
-    out = np.where(np.isnan(unigram), UNSEEN, unigram) + (ORDER - 1) * BACKOFF
+def logprob(lm: CharLM, grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stupid-backoff ln P(last id | previous ORDER - 1 ids) for each row of grams (m, ORDER),
+    and the order of the longest n-gram matched (0: unseen token)."""
+    keys = [grams[:, -1]]
     for n in range(2, ORDER + 1):
-        full = _lookup(lm, n, ctx_keys[n - 1])
-        ctx = _lookup(lm, n - 1, ctx_keys[n - 1] >> np.uint64(BITS))
-        est = full - ctx + (ORDER - n) * BACKOFF
-        out = np.where(np.isnan(est), out, est)
-    return out
+        keys.append(keys[-1] | (grams[:, ORDER - n] << np.uint64(BITS * (n - 1))))
+    unigram = _lookup(lm, 1, keys[0]) - lm.log_total
+    seen = ~np.isnan(unigram)
+    out = np.where(seen, unigram, UNSEEN) + (ORDER - 1) * BACKOFF
+    order = seen.astype(np.float64)
+    for n in range(2, ORDER + 1):
+        est = _lookup(lm, n, keys[n - 1]) - _lookup(lm, n - 1, keys[n - 1] >> np.uint64(BITS))
+        hit = ~np.isnan(est)
+        out = np.where(hit, est + (ORDER - n) * BACKOFF, out)
+        order = np.where(hit, n, order)
+    return out, order
 
 
-def _best(lm: CharLM, ids: np.ndarray, body: str, todo: np.ndarray,
-          pairs: dict[str, tuple[tuple[str, int, str], ...]]) -> dict[int, tuple[int, float, str]]:
-    """Accepted candidates at positions todo: position -> (token id, score, corrected char)."""
-    qpos, qtok, qprior, qchar = [], [], [], []
-    for i in todo.tolist():
-        for right, count, _src in pairs[body[i]]:
-            tok = int(lm.lut[ord(right)])
-            if tok < 2:
-                continue
-            qpos.append(i)
-            qtok.append(tok)
-            qprior.append(np.log(count) - _unigram_logc(lm, tok))
-            qchar.append(right)
-    if not qpos:
+def candidates(table: _Table, cps: np.ndarray, todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position, table index) of every candidate reading at the positions todo."""
+    rows = table.row[cps[todo]]
+    lo, hi = table.start[rows], table.start[rows + 1]
+    pos = np.repeat(todo, hi - lo)
+    first = np.repeat(np.cumsum(hi - lo) - (hi - lo), hi - lo)
+    return pos, np.arange(len(pos)) - first + np.repeat(lo, hi - lo)
+
+
+def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
+             cand: np.ndarray) -> np.ndarray:
+    """The FEATURES of each candidate (rows) given the padded token ids of the text."""
+    views = np.lib.stride_tricks.sliding_window_view
+    win = views(ids, 2 * ORDER - 1)[pos].copy()
+    base, base_order = logprob(lm, views(win, ORDER, axis=1).reshape(-1, ORDER))
+    sic = win[:, ORDER - 1].copy()
+    win[:, ORDER - 1] = table.token[cand]
+    alt, alt_order = logprob(lm, views(win, ORDER, axis=1).reshape(-1, ORDER))
+    delta = (alt - base).reshape(len(pos), ORDER)
+    freq = _lookup(lm, 1, sic)
+    return np.column_stack([
+        delta, alt.reshape(len(pos), ORDER)[:, 0], table.prior[cand], table.lncount[cand],
+        np.nan_to_num(freq), np.isnan(freq), base_order.reshape(len(pos), ORDER).sum(axis=1),
+        alt_order.reshape(len(pos), ORDER).sum(axis=1)])
+
+
+def _best(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,
+          todo: np.ndarray) -> dict[int, tuple[int, float]]:
+    """Accepted candidates at positions todo: position -> (table index, score)."""
+    if not len(todo):
         return {}
-    pos = np.array(qpos, dtype=np.int64) + ORDER - 1
-    win = np.lib.stride_tricks.sliding_window_view(ids, 2 * ORDER - 1)[pos - ORDER + 1].copy()
-    base = logprob(lm, np.lib.stride_tricks.sliding_window_view(win, ORDER, axis=1).reshape(-1, ORDER))
-    win[:, ORDER - 1] = np.array(qtok, dtype=np.uint64)
-    alt = logprob(lm, np.lib.stride_tricks.sliding_window_view(win, ORDER, axis=1).reshape(-1, ORDER))
-    gain = (alt - base).reshape(len(pos), ORDER).sum(axis=1)
-    score = gain + CHANNEL * np.array(qprior) + BIAS
-    best: dict[int, tuple[int, float, str]] = {}
-    for k in np.argsort(-score, kind="stable").tolist():
-        i = qpos[k]
-        if score[k] >= THRESHOLD and i not in best:
-            best[i] = (qtok[k], float(score[k]), qchar[k])
-    return best
-
-
-def _unigram_logc(lm: CharLM, tok: int) -> float:
-    """ln count of a token in the model's text (0 when unseen)."""
-    c = _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0]
-    return 0.0 if np.isnan(c) else float(c)
+    model = ocr_model()
+    pos, cand = candidates(table, cps, todo)
+    if not len(pos):
+        return {}
+    score = features(lm, table, ids, pos, cand) @ model.weights + model.bias
+    order = np.lexsort((-score, pos))
+    first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
+    first = first[score[first] >= model.threshold]
+    return {int(pos[k]): (int(cand[k]), float(score[k])) for k in first}
 
 
 def _cert(score: float) -> Cert:
-    return Cert.HIGH if score >= CERT_HIGH else Cert.MEDIUM if score >= CERT_MEDIUM else Cert.LOW
+    """Certainty of a score: its calibrated error probability against the model's cut points."""
+    model = ocr_model()
+    return Cert.HIGH if score >= model.cert_high else Cert.MEDIUM if score >= model.cert_medium else Cert.LOW
 
 
-def _merge(body: str, accepted: dict[int, tuple[int, float, str]],
-           pairs: dict[str, tuple[tuple[str, int, str], ...]]) -> list[Suspect]:
+def _merge(body: str, table: _Table, accepted: dict[int, tuple[int, float]]) -> list[Suspect]:
     """Suspects from accepted positions, adjacent ones joined into one run (its weakest score)."""
     out: list[Suspect] = []
     for i in sorted(accepted):
-        _tok, score, corr = accepted[i]
-        src = next(s for r, _n, s in pairs[body[i]] if r == corr)
+        k, score = accepted[i]
+        corr, src = chr(table.char[k]), "user" if table.user[k] else "confusion"
         last = out[-1] if out else None
         if last and last.offset + len(last.sic) == i and last.corr is not None:
             low = min(last.gain, score)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -74,3 +75,27 @@ def parse_confusions(lines: list[str]) -> dict[str, tuple[tuple[str, int], ...]]
 def protected_terms() -> tuple[str, ...]:
     """Names and era terms that are never flagged (tei/data/protected.txt)."""
     return tuple(ln.strip() for ln in _read_lines("protected.txt"))
+
+
+@dataclass(frozen=True)
+class OcrModel:
+    """Logistic decision over tei.ocr.FEATURES (raw units): accept when weights·x + bias ≥ threshold.
+
+    Attributes:
+        cert_high, cert_medium: scores at or above which a suspect gets cert high / medium.
+    """
+
+    features: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+    threshold: float
+    cert_high: float
+    cert_medium: float
+
+
+@lru_cache(maxsize=1)
+def ocr_model() -> OcrModel:
+    """The decision weights of tei/data/ocr_model.json (built by scripts/build_ocr_model.py)."""
+    d = json.loads(_read_bytes("ocr_model.json"))
+    return OcrModel(tuple(d["features"]), np.array(d["weights"]), d["bias"], d["threshold"],
+                    d["cert_high"], d["cert_medium"])

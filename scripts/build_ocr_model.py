@@ -1,0 +1,132 @@
+"""Build tei/data/ocr_model.json, the decision weights of the OCR step, from synthetic errors.
+
+The held-out part of ../shared/lmtext/archive-clean.txt.xz (text the character model has not seen;
+see build_lm.py) gets OCR errors drawn from tei/data/confusions.tsv in proportion to their counts
+(ERRORS_PER_1000, some in runs of two). A logistic regression over tei.ocr.FEATURES is fitted on
+the first half; on the second half the acceptance threshold is the lowest score whose detections
+keep precision ≥ TARGET_PRECISION, and cert cut points likewise for CERT_PRECISION. The dev gold
+is not used. Run after build_lm.py and build_confusions.py. Deterministic (seeded).
+
+    python scripts/build_ocr_model.py [--lmtext PATH] [--out tei/data/ocr_model.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_lm import LMTEXT, LMTEXT_SHA256, ROOT, sha256, split  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from tei import ocr  # noqa: E402
+from tei.resources import char_lm, confusions  # noqa: E402
+
+SEED = 20261125
+HALF = 600_000
+ERRORS_PER_1000 = 5.0
+RUN_SHARE = 0.15
+TARGET_PRECISION = 0.97
+CERT_PRECISION = {"cert_high": 0.995, "cert_medium": 0.985}
+L2 = 1e-3
+
+
+def corrupt(text: str, rng: random.Random) -> tuple[str, dict[int, str]]:
+    """text with synthetic OCR errors, and position -> true character of each error."""
+    pairs = [(w, r, n) for w, rights in confusions().items() for r, n in rights]
+    by_right: dict[str, list[tuple[str, int]]] = {}
+    for w, r, n in pairs:
+        by_right.setdefault(r, []).append((w, n))
+    where: dict[str, list[int]] = {}
+    for i, ch in enumerate(text):
+        if ch in by_right:
+            where.setdefault(ch, []).append(i)
+    usable = [(w, r, n) for w, r, n in pairs if r in where]
+    noisy, truth = list(text), {}
+    target = int(len(text) * ERRORS_PER_1000 / 1000)
+    for w, r, _n in rng.choices(usable, weights=[n for _w, _r, n in usable], k=target):
+        i = rng.choice(where[r])
+        if i in truth or i - 1 in truth or i + 1 in truth:
+            continue
+        noisy[i], truth[i] = w, r
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if nxt in by_right and rng.random() < RUN_SHARE:
+            ws, ns = zip(*by_right[nxt])
+            noisy[i + 1], truth[i + 1] = rng.choices(ws, weights=ns)[0], nxt
+    return "".join(noisy), truth
+
+
+def samples(text: str, truth: dict[int, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels, positions and proposed characters of every candidate in text."""
+    lm, table = char_lm(), ocr._table(())
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    pos, cand = ocr.candidates(table, cps, np.flatnonzero(table.row[cps] >= 0))
+    x = ocr.features(lm, table, ocr._encode(lm, cps), pos, cand)
+    corr = np.array([chr(c) for c in table.char[cand]])
+    y = np.array([truth.get(int(p)) == c for p, c in zip(pos, corr)], dtype=np.float64)
+    return x, y, pos, corr
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton steps; weights in raw feature units."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = np.column_stack([(x - mean) / scale, np.ones(len(x))])
+    w = np.zeros(z.shape[1])
+    for _ in range(25):
+        p = 1 / (1 + np.exp(-z @ w))
+        grad = z.T @ (p - y) + L2 * w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + L2 * np.eye(len(w))
+        w -= np.linalg.solve(hess, grad)
+    raw = w[:-1] / scale
+    return raw, float(w[-1] - raw @ mean)
+
+
+def cut(score: np.ndarray, right: np.ndarray, precision: float) -> float:
+    """Lowest score s such that detections with score ≥ s are right at least `precision` often."""
+    order = np.argsort(-score, kind="stable")
+    prec = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
+    ok = np.flatnonzero(prec >= precision)
+    return float(score[order][ok[-1]]) if len(ok) else float(score.max())
+
+
+def best_per_position(score: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Index of the highest-scoring candidate at each position."""
+    order = np.lexsort((-score, pos))
+    return order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--lmtext", type=Path, default=LMTEXT)
+    ap.add_argument("--out", type=Path, default=ROOT / "tei" / "data" / "ocr_model.json")
+    a = ap.parse_args()
+    if sha256(a.lmtext) != LMTEXT_SHA256:
+        raise SystemExit(f"{a.lmtext}: sha256 differs from {LMTEXT_SHA256}")
+    _train, held = split(lzma.decompress(a.lmtext.read_bytes()).decode("utf-8"))
+    rng = random.Random(SEED)
+    x, y, _pos, _corr = samples(*corrupt(held[:HALF], rng))
+    weights, bias = fit(x, y)
+    noisy, truth = corrupt(held[HALF : 2 * HALF], rng)
+    x2, y2, pos2, corr2 = samples(noisy, truth)
+    score = x2 @ weights + bias
+    best = best_per_position(score, pos2)
+    right = np.array([int(p) in truth for p in pos2[best]], dtype=np.float64)
+    model = {"generator": "scripts/build_ocr_model.py", "lmtext_sha256": LMTEXT_SHA256,
+             "features": list(ocr.FEATURES), "weights": [round(float(w), 6) for w in weights],
+             "bias": round(bias, 6), "threshold": round(cut(score[best], right, TARGET_PRECISION), 6)}
+    model.update({k: round(cut(score[best], right, p), 6) for k, p in CERT_PRECISION.items()})
+    kept = score[best] >= model["threshold"]
+    hits = sum(truth.get(int(p)) == c for p, c in zip(pos2[best][kept], corr2[best][kept]))
+    model["synthetic"] = {"errors": len(truth), "flagged": int(kept.sum()),
+                          "detected": int(right[kept].sum()), "corrected": int(hits)}
+    a.out.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(model["synthetic"]), f"{a.out}: sha256 {sha256(a.out)}")
+
+
+if __name__ == "__main__":
+    main()
