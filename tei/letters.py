@@ -74,6 +74,10 @@ _TIME_SUFFIX = re.compile(
 )
 _PLACES3 = ("莫斯科", "西柏坡", "石家庄", "哈尔滨", "乌鲁木齐", "呼和浩特", "齐齐哈尔", "井冈山", "王家坪", "杨家岭",
             "枣园", "中南海", "北戴河", "保安县", "瑞金县", "平壤", "河内")
+_PLACES = _PLACES3 + ("北京", "延安", "上海", "南京", "重庆", "瑞金", "保安", "武汉", "广州", "天津", "沈阳", "长沙",
+                      "杭州", "成都", "昆明", "西安", "兰州", "济南", "郑州", "太原", "福州", "南昌", "合肥", "贵阳",
+                      "南宁", "拉萨", "长春", "北平", "汉口", "地拉那", "布加勒斯特", "华沙", "柏林", "布拉格",
+                      "贝尔格莱德", "索非亚", "乌兰巴托", "哈瓦那", "东京", "巴黎", "伦敦", "纽约", "华盛顿")
 _NOT_DATE_FOLLOW = "的之电以前后起至到，、是在"
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -325,8 +329,13 @@ class _Reader:
         if len(t) == 1 and t in RHYME_DAYS:
             return u.start, u.end, u.end
         found = find_cn_date(t, self.facts.header_date)
-        if found is None or found.start != 0:
+        if found is None:
             return None
+        if found.start != 0:
+            # 莫斯科，一九六三年十一月二十九日: a place before the date
+            place = re.sub(r"[\s，,、于]", "", t[:found.start])
+            if place not in _PLACES or found.start > 12:
+                return None
         # a bare day (十日) or month is too weak unless it fills the unit
         end = found.end
         if end < len(t) and t[end] in _NOT_DATE_FOLLOW:
@@ -465,6 +474,14 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
     return out
 
 
+def _letter_title_line(reader: _Reader, u: _Unit) -> bool:
+    """A paragraph that is the title of a letter (附：某某的复信, 给某某的信)."""
+    if u.kind is not PartKind.PARAGRAPH:
+        return False
+    t = re.sub(r"^附(?:件[一二三四五六七八九十\d]*)?[：:]\s*", "", reader.text(u))
+    return len(t) <= 60 and not any(c in t for c in "。；;？：:") and is_letter_title(t)
+
+
 def _plain_date(reader: _Reader, u: _Unit) -> bool:
     """A line that is only a date (一九四九年二月二日), as under a title."""
     du = reader.date_unit(u)
@@ -538,6 +555,9 @@ def _items(reader: _Reader, units: list[_Unit]) -> list[list[_Unit]]:
                 and any(_bodyish(reader, v) for v in units[starts[-1]:i]) and (
                     not _is_section(units[starts[-1]], u) or _opens_letter(reader, units, i)):
             starts.append(i)
+        elif _letter_title_line(reader, u) and i + 1 < len(units) and (reader.salute_like(units[i + 1]) or reader.paren_date(units[i + 1])) \
+                and i > starts[-1] and any(_bodyish(reader, v) for v in units[starts[-1]:i]):
+            starts.append(i)  # 附：某某的复信 / 某某同志： — a second letter in the same text
         elif reader.paren_date(u) and i >= 1:
             prev = units[i - 1]
             head_at = None
@@ -663,7 +683,7 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
             heads.append(Node("head", u.start, u.end))  # the author between two headings
             i += 1
             continue
-        if heads and not reader.title_like(u):
+        if heads and not (reader.title_like(u) or _letter_title_line(reader, u)):
             break
         if reader.paren_date(u) or reader.salute_like(u) or (heads and reader.byline_like(u)) or (
                 heads and _plain_date(reader, u)):
@@ -672,14 +692,14 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
             heads.append(Node("head", u.start, u.end))
             i += 1
             continue
-        if reader.title_like(u) and nxt is not None and (
+        if (reader.title_like(u) or _letter_title_line(reader, u)) and nxt is not None and (
                 reader.paren_date(nxt) or (reader.salute_like(nxt) and (
                     reader.signed_strength(u) < 2 or is_letter_title(reader.text(u)))) or (
                     reader.title_like(nxt) and i + 2 < n and reader.paren_date(units[i + 2]))):
             heads.append(Node("head", u.start, u.end))
             i += 1
             continue
-        if reader.title_like(u) and not first and not heads and nxt is not None and reader.paren_date(nxt):
+        if (reader.title_like(u) or _letter_title_line(reader, u)) and not first and not heads and nxt is not None and reader.paren_date(nxt):
             heads.append(Node("head", u.start, u.end))
             i += 1
             continue
@@ -811,7 +831,7 @@ def _closing(reader: _Reader, rest: list[_Unit]):
             anchor = k
             break
         if strength == 1 and (next_date or (u.indented and (prev_closing or last_content))
-                              or (prev_closing and last_content)):
+                              or ((prev_closing or _plain_date(reader, rest[k - 1])) and last_content)):
             anchor = k
             break
     closer: list[Node] = []
@@ -850,10 +870,17 @@ def _closing(reader: _Reader, rest: list[_Unit]):
     c = anchor
     while c > 1 and (reader.closing_like(rest[c - 1]) or (
             len(reader.text(rest[c - 1])) <= 10 and reader.signed_strength(rest[c - 1]) == 1
-            and c - 2 >= 1 and reader.closing_like(rest[c - 2]))):
+            and c - 2 >= 1 and reader.closing_like(rest[c - 2])) or (
+                _plain_date(reader, rest[c - 1]) and c == anchor)):
         c -= 1
     body_units = list(rest[:c])
-    closer = [Node("salute", u.start, u.end) for u in rest[c:anchor]]
+    closer = []
+    for u in rest[c:anchor]:
+        if _plain_date(reader, u):  # the date above the signature
+            du = reader.date_unit(u)
+            closer.append(_dateline(reader, u.start, u.end, du[0], du[1]))
+        else:
+            closer.append(Node("salute", u.start, u.end))
     body_units, tail = _split_tail(reader, body_units)
     closer = tail + closer
     # signatures and the date from the anchor on

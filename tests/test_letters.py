@@ -247,6 +247,21 @@ def test_plain_date_under_the_title_and_a_listed_addressee():
     assert structure.letters[0].when == "1952-01-31"
 
 
+def test_a_reply_in_the_same_text_and_a_date_above_the_signature():
+    body = ("给乙的信\n\n乙同志：\n\n来信收到。\n\n此致\n\n敬礼\n\n甲\n\n莫斯科，一九六三年三月三十日\n\n"
+            "附：乙的复信\n\n甲同志：\n\n复信正文。\n\n一九六三年四月二日\n\n乙")
+    doc = document(body, title="给乙的信", tags=("书信",))
+    structure = find_letters(doc, split_parts(body))
+    assert_well_formed(body, structure)
+    assert [dict(d.attrs)["type"] for d in structure.divs] == ["letter", "letter"]
+    assert [text_of(body, n) for n in find(structure, "head")] == ["给乙的信", "附：乙的复信"]
+    assert [text_of(body, n) for n in find(structure, "dateline")] == ["莫斯科，一九六三年三月三十日", "一九六三年四月二日"]
+    assert [text_of(body, n) for n in find(structure, "signed")] == ["甲", "乙"]
+    assert [letter.when for letter in structure.letters] == ["1963-03-30", "1963-04-02"]
+    assert [letter.addressees for letter in structure.letters] == [
+        (Correspondent("乙", False),), (Correspondent("甲", False),)]
+
+
 # ---------------------------------------------------------------- the seed
 
 @pytest.fixture(scope="module")
