@@ -183,6 +183,8 @@ def is_letter_title(title: str) -> bool:
     title = title.rstrip("\"“”")
     if not title or _NOT_LETTER_TITLE.search(title) and not re.search(r"(的信|电报|复电|贺电|唁电)", title):
         return False
+    if re.search(r"(指示|决定|通知|批示|批语|简报|摘要|规定|办法|决议|纪要|通报|讲话|谈话|按语|编者按)[”\"]?$", title):
+        return False  # 关于处理人民来信…的指示: a directive about letters
     return bool(_LETTER_TITLE.search(title))
 
 
