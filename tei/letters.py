@@ -405,8 +405,11 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
     letter_items = [b for b in built if b.is_letter]
     if not letter_items:
         return None
+    headless_only = not any(b.has_head for b in letter_items)
     for b in built:
         divs.extend(b.nodes)
+        if b.is_letter and not b.addressees and headless_only and b is letter_items[0]:
+            b.addressees = tuple(dict.fromkeys(_title_addressees(facts.title)))
         if b.is_letter and (b.has_head or b.addressees or len(letter_items) == 1):
             letters.append(Letter(senders=_senders(document, reader, b), addressees=b.addressees,
                                   when=b.when or (facts.header_date if len(letter_items) == 1 else None)))
@@ -770,7 +773,7 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
     if note_units:
         out.append(Node("div", note_units[0].start, note_units[-1].end, attrs=(("type", NOTES_DIV_TYPE),),
                         children=tuple(Node("p", u.start, u.end) for u in note_units)))
-    addressees = _addressees(reader, salutes)
+    addressees = _addressees(reader, salutes, head_text)
     if not first and not heads and not salutes:
         # a headless fragment after another item: a letter's end, not a letter of its own
         pass
@@ -959,7 +962,7 @@ def _postscript(reader: _Reader, units: list[_Unit]) -> Node:
 
 
 def _clean_name(name: str) -> str:
-    name = re.sub(r"\[\d+\]|［\d+］|\(\S{1,3}\)|（\S{1,3}）", "", name)
+    name = re.sub(r"\[\d*\]|［\d*］|\(\S{1,3}\)|（\S{1,3}）", "", name)
     name = re.sub(r"[\s\"“”'：:，,！!。]", "", name)
     return name
 
@@ -993,20 +996,40 @@ def _split_addressee(name: str) -> list[Correspondent]:
     return [correspondent(name)]
 
 
-def _addressees(reader: _Reader, salutes: list[_Unit]) -> tuple[Correspondent, ...]:
+def _names_in(text: str) -> list[Correspondent]:
+    """The correspondents named in an addressee line or a title's 给…的信 part."""
+    text = re.sub(r"^(?:致|亲爱的|尊敬的|敬爱的|最敬爱的|最最敬爱的|无耻的)", "", text.strip())
+    text = re.sub(r"[：:]$", "", text)
+    pieces = re.split(r"[、，,；;]|即转|并转|请转|转呈|并告|并抄|并报|并|和|及|与", text)
+    out: list[Correspondent] = []
+    for piece in pieces:
+        piece = _clean_name(re.sub(r"^(?:致|转|告|抄|报)", "", piece.strip()))
+        out.extend(_split_addressee(piece))
+    return [c for c in out if c.name and c.name not in _GENERIC_ADDRESSEES]
+
+
+def _title_addressees(title: str) -> list[Correspondent]:
+    """给谢觉哉的信 → 谢觉哉; 致彭德怀、左权电 → 彭德怀, 左权."""
+    title = re.sub(r"[\s\"“”'！!?？\[\]\d]+$", "", title)
+    m = re.search(r"(?:写给|给|致|复)([^给致复]{1,60}?)(?:等[^的]{0,6})?(?:的(?:[一二两三四五六七八九十几]+[封个份])?"
+                  r"(?:信|复信|回信|公开信|电报|复电|贺电|唁电|电)|电报?)(?:[（(][^）)]*[）)])?$", title)
+    if not m:
+        return []
+    return [c for c in _names_in(m.group(1)) if c.is_org or 2 <= len(c.name) <= 4]
+
+
+def _addressees(reader: _Reader, salutes: list[_Unit], head_text: str) -> tuple[Correspondent, ...]:
+    """From the salute; a short form there (觉哉) takes the full name the title gives (谢觉哉)."""
+    from_title = _title_addressees(head_text)
     for u in salutes:
-        t = reader.text(u)
-        t = re.sub(r"^(?:致|亲爱的|尊敬的|敬爱的|最敬爱的|最最敬爱的|无耻的)", "", t)
-        t = _clean_name(t)
-        pieces = re.split(r"[、，,]|即转|并转|请转|转呈|并告|并抄|并|和|及", t)
-        out: list[Correspondent] = []
-        for piece in pieces:
-            piece = re.sub(r"^(?:致|转|告|抄)", "", piece)
-            out.extend(_split_addressee(piece))
-        out = [c for c in out if c.name and c.name not in _GENERIC_ADDRESSEES]
+        out = _names_in(reader.text(u))
         if out:
-            return tuple(dict.fromkeys(out))
-    return ()
+            full = []
+            for c in out:
+                longer = [t for t in from_title if t.name.endswith(c.name) and len(t.name) > len(c.name)]
+                full.append(longer[0] if len(longer) == 1 else c)
+            return tuple(dict.fromkeys(full))
+    return tuple(dict.fromkeys(from_title))
 
 
 def _senders(document: Document, reader: _Reader, built: _Built) -> tuple[Correspondent, ...]:

@@ -18,10 +18,20 @@ _ORG_MARKERS = ("中央", "委员会", "人民共和国", "共产党", "政府",
 _CJK_PERSON = re.compile(r"^[\u4e00-\u9fff·•]{2,4}$")
 
 
+# Endings that make even a two-character name a body or a group (市委, 分局, 师生, 将士).
+_STRONG_ORG_ENDINGS = (
+    "党委", "市委", "省委", "县委", "地委", "区委", "军委", "团委", "常委", "中央", "分局", "总局", "政府", "支部",
+    "军区", "公社", "将士", "师生", "同学", "战士", "指战员", "军民", "职工", "社员", "群众", "人民", "代表", "同胞",
+    "全体", "各部门", "各级",
+)
+
+
 def is_organisation(name: str) -> bool:
     """True when `name` reads as a body (party, committee, newspaper, unit) rather than a person."""
     name = name.strip()
     if any(marker in name for marker in _ORG_MARKERS):
+        return True
+    if name.endswith(_STRONG_ORG_ENDINGS) or name.startswith(("各", "全体")):
         return True
     if _CJK_PERSON.match(name) and len(name) <= 3:
         return False

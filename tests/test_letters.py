@@ -260,6 +260,21 @@ def test_a_reply_in_the_same_text_and_a_date_above_the_signature():
         (Correspondent("乙", False),), (Correspondent("甲", False),)]
 
 
+@pytest.mark.parametrize("title, salute, expected", [
+    ("给谢觉哉的信", "觉哉同志：", [("谢觉哉", False)]),  # the title completes a short form
+    ("致邓小平电", "小平同志：", [("邓小平", False)]),
+    ("致周恩来电", None, [("周恩来", False)]),  # no salute: the title names the addressee
+    ("中央军委、国务院给内蒙古军区的复电", None, [("内蒙古军区", True)]),
+    ("给某某的信", "各中央局、分局并转各省委、市委：", [("各中央局", True), ("分局", True), ("各省委", True), ("市委", True)]),
+    ("给某某的信", "李政委并军区党委：", [("李政委", False), ("军区党委", True)]),
+    ("给某某的信", "亲爱的同志们：", [("某某", False)]),  # a generic salute: the title names them
+])
+def test_addressees(title, salute, expected):
+    body = f"{title}\n\n{salute}\n\n正文。" if salute else f"{title}\n\n（1946年6月22日）\n\n正文。"
+    structure = find_letters(document(body, title=title, tags=("书信",)), split_parts(body))
+    assert [(c.name, c.is_org) for c in structure.letters[0].addressees] == expected
+
+
 # ---------------------------------------------------------------- the seed
 
 @pytest.fixture(scope="module")
