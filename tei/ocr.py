@@ -29,6 +29,8 @@ UNSEEN = -16.0
 MIN_COUNT = 1
 """Confusion pairs seen fewer times than this are not used as candidates."""
 PASSES = 3
+RUN_MARGIN = 4.0
+"""Candidates this far below the threshold may still be accepted as part of a run (see _runs)."""
 USER_COUNT = 5
 """Count given to a user confusion pair without one."""
 FEATURES = ("d0", "d1", "d2", "d3", "alt0", "prior", "lncount", "lnfreq_sic", "unknown_sic",
@@ -67,10 +69,15 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
     cps = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
     ids = _encode(lm, cps)
     open_ = (table.row[cps] >= 0) & ~_protected_mask(body, protected_terms() + tuple(protected or ()))
+    threshold = ocr_model().threshold
     accepted: dict[int, tuple[int, float]] = {}
     todo = np.flatnonzero(open_)
-    for _ in range(PASSES):
-        found = _best(lm, table, ids, cps, todo)
+    weak: dict[int, tuple[int, float]] = {}
+    for n in range(PASSES):
+        best = _best(lm, table, ids, cps, todo)
+        found = {i: v for i, v in best.items() if v[1] >= threshold}
+        if n == 0:
+            weak = {i: v for i, v in best.items() if threshold - RUN_MARGIN <= v[1] < threshold}
         if not found:
             break
         accepted.update(found)
@@ -80,6 +87,7 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
         near = np.unique(np.array([j for i in found for j in range(i - ORDER + 1, i + ORDER)]))
         near = near[(near >= 0) & (near < len(body))]
         todo = near[open_[near]]
+    accepted.update(_runs(lm, table, ids, cps, {i: v for i, v in weak.items() if open_[i]}, threshold))
     return _merge(body, table, accepted)
 
 
@@ -130,24 +138,46 @@ def _encode(lm: CharLM, cps: np.ndarray) -> np.ndarray:
 
 
 def _lookup(lm: CharLM, n: int, key: np.ndarray) -> np.ndarray:
-    """ln count of each order-n key, NaN where the key is not in the model."""
+    """ln count of each order-n key, NaN where the key is not in the model.
+
+    The keys are searched in sorted order: several times faster on tables of millions of keys.
+    """
     keys = lm.keys[n - 1]
-    at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+    order = np.argsort(key, kind="stable")
+    at = np.empty(len(key), dtype=np.int64)
+    at[order] = np.searchsorted(keys, key[order])
+    at = np.minimum(at, len(keys) - 1)
     return np.where(keys[at] == key, lm.logc[n - 1][at], np.nan)
 
 
-def logprob(lm: CharLM, grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stupid-backoff ln P(last id | previous ORDER - 1 ids) for each row of grams (m, ORDER),
-    and the order of the longest n-gram matched (0: unseen token)."""
-    keys = [grams[:, -1]]
-    for n in range(2, ORDER + 1):
-        keys.append(keys[-1] | (grams[:, ORDER - n] << np.uint64(BITS * (n - 1))))
-    unigram = _lookup(lm, 1, keys[0]) - lm.log_total
-    seen = ~np.isnan(unigram)
-    out = np.where(seen, unigram, UNSEEN) + (ORDER - 1) * BACKOFF
+def _key(tokens: np.ndarray, end: np.ndarray | int, n: int) -> np.ndarray:
+    """Keys of the n-grams ending at index end of each row of tokens (2-d) or of tokens (1-d)."""
+    key = np.zeros(np.shape(end) if tokens.ndim == 1 else len(tokens), dtype=np.uint64)
+    for j in range(n - 1, -1, -1):
+        col = tokens[end - j] if tokens.ndim == 1 else tokens[:, end - j]
+        key = (key << np.uint64(BITS)) | col
+    return key
+
+
+def _counts(lm: CharLM, ids: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(len(ends), ORDER + 1): ln token total, then ln count of the n-gram of ids ending at each end."""
+    out = np.full((len(ends), ORDER + 1), np.nan)
+    out[:, 0] = lm.log_total
+    for n in range(1, ORDER + 1):
+        ok = ends >= n - 1
+        out[ok, n] = _lookup(lm, n, _key(ids, ends[ok], n))
+    return out
+
+
+def _logprob(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stupid-backoff ln P and longest matched order (0: unseen token) of the tokens at positions
+    1.. of counts (m, k + 1, ORDER + 1), each against the counts at the position before it."""
+    prev, cur = counts[:, :-1], counts[:, 1:]
+    seen = ~np.isnan(cur[..., 1])
+    out = np.where(seen, cur[..., 1] - cur[..., 0], UNSEEN) + (ORDER - 1) * BACKOFF
     order = seen.astype(np.float64)
     for n in range(2, ORDER + 1):
-        est = _lookup(lm, n, keys[n - 1]) - _lookup(lm, n - 1, keys[n - 1] >> np.uint64(BITS))
+        est = cur[..., n] - prev[..., n - 1]
         hit = ~np.isnan(est)
         out = np.where(hit, est + (ORDER - n) * BACKOFF, out)
         order = np.where(hit, n, order)
@@ -165,35 +195,63 @@ def candidates(table: _Table, cps: np.ndarray, todo: np.ndarray) -> tuple[np.nda
 
 def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
              cand: np.ndarray) -> np.ndarray:
-    """The FEATURES of each candidate (rows) given the padded token ids of the text."""
-    views = np.lib.stride_tricks.sliding_window_view
-    win = views(ids, 2 * ORDER - 1)[pos].copy()
-    base, base_order = logprob(lm, views(win, ORDER, axis=1).reshape(-1, ORDER))
-    sic = win[:, ORDER - 1].copy()
+    """The FEATURES of each candidate (rows) given the padded token ids of the text.
+
+    Counts of the unchanged text are looked up once per position; for a candidate only the n-grams
+    that contain it are looked up again.
+    """
+    ends = pos[:, None] + np.arange(ORDER - 2, 2 * ORDER - 1)
+    uniq, inv = np.unique(ends, return_inverse=True)
+    base = _counts(lm, ids, uniq)[inv.reshape(ends.shape)]
+    alt = base.copy()
+    win = np.lib.stride_tricks.sliding_window_view(ids, 2 * ORDER - 1)[pos].copy()
     win[:, ORDER - 1] = table.token[cand]
-    alt, alt_order = logprob(lm, views(win, ORDER, axis=1).reshape(-1, ORDER))
-    delta = (alt - base).reshape(len(pos), ORDER)
-    freq = _lookup(lm, 1, sic)
+    for k in range(ORDER):
+        for n in range(k + 1, ORDER + 1):
+            alt[:, k + 1, n] = _lookup(lm, n, _key(win, ORDER - 1 + k, n))
+    base_lp, base_order = _logprob(base)
+    alt_lp, alt_order = _logprob(alt)
+    freq = base[:, 1, 1]
     return np.column_stack([
-        delta, alt.reshape(len(pos), ORDER)[:, 0], table.prior[cand], table.lncount[cand],
-        np.nan_to_num(freq), np.isnan(freq), base_order.reshape(len(pos), ORDER).sum(axis=1),
-        alt_order.reshape(len(pos), ORDER).sum(axis=1)])
+        alt_lp - base_lp, alt_lp[:, 0], table.prior[cand], table.lncount[cand], np.nan_to_num(freq),
+        np.isnan(freq), base_order.sum(axis=1), alt_order.sum(axis=1)])
 
 
 def _best(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,
           todo: np.ndarray) -> dict[int, tuple[int, float]]:
-    """Accepted candidates at positions todo: position -> (table index, score)."""
-    if not len(todo):
-        return {}
-    model = ocr_model()
+    """The best candidate at each position of todo: position -> (table index, score)."""
     pos, cand = candidates(table, cps, todo)
     if not len(pos):
         return {}
+    model = ocr_model()
     score = features(lm, table, ids, pos, cand) @ model.weights + model.bias
     order = np.lexsort((-score, pos))
     first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
-    first = first[score[first] >= model.threshold]
     return {int(pos[k]): (int(cand[k]), float(score[k])) for k in first}
+
+
+def _runs(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,
+          weak: dict[int, tuple[int, float]], threshold: float) -> dict[int, tuple[int, float]]:
+    """Runs of adjacent near-miss candidates (姿黄 -> 委员) accepted together when, with the whole
+    run put in, every member of the run passes the threshold."""
+    runs: list[list[int]] = []
+    for i in sorted(weak):
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    runs = [r for r in runs if len(r) > 1]
+    if not runs:
+        return {}
+    trial = ids.copy()
+    for i in (i for r in runs for i in r):
+        trial[i + ORDER - 1] = table.token[weak[i][0]]
+    rescored = _best(lm, table, trial, cps, np.array([i for r in runs for i in r]))
+    out: dict[int, tuple[int, float]] = {}
+    for r in runs:
+        if all(rescored[i][0] == weak[i][0] and rescored[i][1] >= threshold for i in r):
+            out.update((i, rescored[i]) for i in r)
+    return out
 
 
 def _cert(score: float) -> Cert:

@@ -1,0 +1,60 @@
+"""tei/data as data: checksums and sizes as SOURCES.md says, tables well-formed, budget kept."""
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+
+import numpy as np
+
+from tei.resources import char_lm, confusions, ocr_model, protected_terms
+from tei.ocr import FEATURES
+
+DATA = resources.files("tei.data")
+BUDGET = 20_000_000
+ROW = re.compile(r"^\| (\S+) \| ([0-9a-f]{64}) \| (\d+) \|$", re.M)
+
+
+def listed() -> dict[str, tuple[str, int]]:
+    """file -> (sha256, bytes) from the table of SOURCES.md."""
+    text = DATA.joinpath("SOURCES.md").read_text(encoding="utf-8")
+    return {m[1]: (m[2], int(m[3])) for m in ROW.finditer(text)}
+
+
+def test_every_file_is_listed_with_its_checksum() -> None:
+    files = {p.name for p in DATA.iterdir() if p.is_file() and p.name not in {"SOURCES.md", "__init__.py"}}
+    table = listed()
+    assert set(table) == files
+    for name, (sha, size) in table.items():
+        raw = DATA.joinpath(name).read_bytes()
+        assert (hashlib.sha256(raw).hexdigest(), len(raw)) == (sha, size), name
+    assert sum(size for _sha, size in table.values()) <= BUDGET
+
+
+def test_confusions_are_single_distinct_characters() -> None:
+    table = confusions()
+    assert len(table) > 2000
+    for wrong, rights in table.items():
+        assert len(wrong) == 1
+        assert len({r for r, _n in rights}) == len(rights)
+        assert all(len(r) == 1 and r != wrong and n >= 1 for r, n in rights)
+        assert [n for _r, n in rights] == sorted((n for _r, n in rights), reverse=True)
+    assert dict(table["已"])["己"] == 1175
+
+
+def test_protected_terms_are_sorted_and_unique() -> None:
+    terms = protected_terms()
+    assert list(terms) == sorted(set(terms)) and "走资派" in terms
+
+
+def test_char_lm_tables_are_sorted_and_consistent() -> None:
+    lm = char_lm()
+    for keys, logc in zip(lm.keys, lm.logc):
+        assert len(keys) == len(logc) and bool(np.all(keys[1:] > keys[:-1]))
+    assert lm.lut[ord("的")] >= 2 and lm.lut[ord("\n")] == 0
+
+
+def test_ocr_model_matches_the_features() -> None:
+    model = ocr_model()
+    assert model.features == FEATURES and len(model.weights) == len(FEATURES)
+    assert model.cert_high >= model.cert_medium >= model.threshold
