@@ -61,8 +61,11 @@ class _Renderer:
             if stray.strip():
                 raise UncoveredText(f"text {stray.strip()[:20]!r} at {start} lies in <{etree.QName(element).localname}> outside any child")
             return
-        position = start
         first = bisect.bisect_left(self.suspect_offsets, start)
+        if first == len(self.suspects) or self.suspects[first].offset >= end:
+            self._append_text(element, self._strip_markers(start, end))
+            return
+        position = start
         for suspect in self.suspects[first:]:
             suspect_end = suspect.offset + len(suspect.sic)
             if suspect.offset >= end:
@@ -98,6 +101,9 @@ class _Renderer:
     @staticmethod
     def _append_text(element: etree._Element, text: str) -> None:
         """Append `text` to element's content; newlines become `<lb/>` (the line break is kept)."""
+        if "\n" not in text:
+            _add_string(element, text)
+            return
         lines = text.split("\n")
         _add_string(element, lines[0])
         for line in lines[1:]:

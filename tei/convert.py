@@ -73,7 +73,7 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     return Result(tree=tree, conversion=conversion, warnings=tuple(warnings))
 
 
-_READING = etree.XPath("//t:text//text()[not(ancestor::t:corr)]", namespaces=NS)
+_READING = etree.XPath("/t:TEI/t:text//text()[not(parent::t:corr)]", namespaces=NS)
 
 
 def check_lossless(document: Document, tree: etree._ElementTree) -> None:

@@ -44,6 +44,8 @@ def _make_part(body: str, start: int, end: int) -> Part | None:
 
 def marker_spans(body: str) -> tuple[tuple[int, int], ...]:
     """Every line-start marker (`# `, `> `) in `body`: markup of the export, not text."""
+    if not (body.startswith(("#", ">")) or "\n#" in body or "\n>" in body):
+        return ()
     return tuple((m.start(), m.end()) for m in _MARKER.finditer(body))
 
 
