@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lxml import etree
+from lxml import etree, isoschematron
 
 from tei import ConvertOptions, convert_file
 from tei.validate import safe_parser
@@ -15,12 +15,18 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 SEED = ROOT / "seeds" / "000_40c4c9e224be5acb.txt"
 INPUTS = Path(__file__).resolve().parent / "inputs"
+SCHEMAS = ROOT / "schemas"
+PROJECT_RNG = SCHEMAS / "tei_bha.rng"
+PROJECT_SCH = SCHEMAS / "tei_bha.sch"
+TEI_ALL_RNG = SHARED / "schemas" / "tei_all.rng"
 
 needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the clone")
 
 
-def parse_tei(data: bytes) -> etree._ElementTree:
-    """Parse serialized TEI with the safe parser."""
+def parse_tei(data: bytes | Path) -> etree._ElementTree:
+    """Parse serialized TEI (bytes, or a file path) with the safe parser: no entities, DTD or network."""
+    if isinstance(data, Path):
+        return etree.parse(str(data), safe_parser())
     return etree.ElementTree(etree.fromstring(data, safe_parser()))
 
 
@@ -30,12 +36,31 @@ def xpath(tree, expression: str, **variables):
 
 
 @pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared beside the clone (corpus, tei_all, tools); tests that need it skip without it."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the clone")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
 def tei_all() -> etree.RelaxNG:
     """TEI P5 tei_all, compiled once per run (about 7 s)."""
-    path = SHARED / "schemas" / "tei_all.rng"
-    if not path.exists():
+    if not TEI_ALL_RNG.exists():
         pytest.skip("../shared/schemas/tei_all.rng is not available")
-    return etree.RelaxNG(etree.parse(str(path)))
+    return etree.RelaxNG(parse_tei(TEI_ALL_RNG))
+
+
+@pytest.fixture(scope="session")
+def project_rng() -> etree.RelaxNG:
+    """The project's RelaxNG, schemas/tei_bha.rng (the file the package ships as tei/schemas)."""
+    return etree.RelaxNG(parse_tei(PROJECT_RNG))
+
+
+@pytest.fixture(scope="session")
+def project_schematron() -> isoschematron.Schematron:
+    """The project's Schematron, schemas/tei_bha.sch; `.validation_report` is SVRL after validate()."""
+    return isoschematron.Schematron(parse_tei(PROJECT_SCH), store_report=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,520 @@
+"""The project schema: rnc and rng in sync, every output valid, a strict subset of tei_all, Schematron codes.
+
+The subset proof is differential: valid outputs are mutated thousands of times (seeded, so every run
+tries the same mutants) and no mutant may be accepted by tei_bha.rng and rejected by tei_all.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import random
+import re
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import PROJECT_RNG, ROOT, SEED, TEI_ALL_RNG, parse_tei, xpath
+from tei import ConvertOptions, convert_file
+from tei.vocab import TEI_NS, XML_NS
+
+SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+
+# What the letters and OCR steps add, in every placement the schema allows, checked against tei_all
+# below: several letters in one body, opener/closer/postscript, dateline dates, choice/sic/corr and
+# lone sic in every kind of running text, lb, correspDesc with sent and/or received, a time stamp.
+RICH_SAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="bha-sample" xml:lang="zh-Hant">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt>
+        <title>苏共中央给中共中央的信</title>
+        <author><orgName>苏共中央</orgName></author>
+        <author><persName>赫鲁晓夫</persName></author>
+        <respStmt xml:id="tei-ocr"><resp>OCR marking</resp><name>tei 0.1.0</name></respStmt>
+      </titleStmt>
+      <publicationStmt>
+        <distributor>banned-historical-archives</distributor>
+        <idno type="bha">sample</idno>
+        <date when="2026-01-31T12:00:00Z">2026-01-31T12:00:00Z</date>
+        <availability><p>public</p></availability>
+      </publicationStmt>
+      <sourceDesc><bibl><title level="m">红旗</title><editor>甲</editor>,<author>乙</author><note type="source">1964</note></bibl></sourceDesc>
+    </fileDesc>
+    <encodingDesc>
+      <appInfo><application ident="tei" version="0.1.0"><label>tei</label></application></appInfo>
+      <editorialDecl><correction><p>c</p></correction><normalization><p>n</p></normalization></editorialDecl>
+    </encodingDesc>
+    <profileDesc>
+      <creation><date when="1963-11-29">1963-11-29</date>,<date>0-0-0</date><date from="1963-11" to="1964">1963-11-0,1964-0-0</date></creation>
+      <langUsage><language ident="zh-Hant">Chinese</language></langUsage>
+      <textClass><keywords><term>书信</term><term>中苏</term></keywords></textClass>
+      <abstract><p>a</p><p>b</p></abstract>
+      <correspDesc>
+        <correspAction type="sent"><orgName>苏共中央</orgName><persName>赫鲁晓夫</persName><date when="1963-11-29"/></correspAction>
+        <correspAction type="received"><orgName>中国共产党中央委员会</orgName><persName>毛泽东</persName></correspAction>
+      </correspDesc>
+      <correspDesc><correspAction type="sent"><date when="1963"/></correspAction></correspDesc>
+      <correspDesc><correspAction type="received"><persName>毛泽东</persName></correspAction></correspDesc>
+    </profileDesc>
+  </teiHeader>
+  <text>
+    <body>
+      <div type="letter">
+        <head>苏共中央<choice><sic>姿黄</sic><corr resp="#tei-ocr" cert="high">委员</corr></choice>会的信<lb/>续</head>
+        <opener>
+          <dateline>莫斯科，<date when="1963-11-29">一九六三年<sic resp="#tei-ocr" cert="low">十</sic>一月</date><lb/></dateline>
+          <salute>致中国共产党中央委员会毛泽东同志<lb/></salute>
+          <byline>某某</byline>
+          <salute>同志们：</salute>
+        </opener>
+        <p>正文<choice><sic>姿</sic><corr resp="#tei-ocr" cert="medium">委</corr></choice><lb/>下一行</p>
+        <quote>引文<sic resp="#tei-ocr" cert="high">x</sic></quote>
+        <ab type="ornament">■</ab>
+        <div type="section"><head>一</head><p>p</p></div>
+        <div type="letter"><head>附信</head><p>p</p></div>
+        <closer>
+          <salute>此致<lb/>敬礼</salute>
+          <signed>苏共中央（签字）<choice><sic>a</sic><corr resp="#tei-ocr" cert="low">b</corr></choice></signed>
+          <dateline><date when="1963-11">一九六三年十一月</date></dateline>
+          <dateline>一九六三年</dateline>
+        </closer>
+        <postscript><p>附：文件</p><p>又及</p></postscript>
+        <postscript><p>附件二</p></postscript>
+      </div>
+      <div type="telegram"><head>电报</head><opener><salute>x</salute></opener><div type="section"><head>h</head></div><closer><signed>s</signed></closer></div>
+      <div type="speech"><opener><salute>同志们：</salute></opener><p>讲话</p></div>
+      <div type="article"/>
+      <div type="article"><head>h</head><div type="section"><head>h2</head></div><div type="section"/></div>
+    </body>
+  </text>
+</TEI>
+"""
+
+
+def rich_sample() -> etree._ElementTree:
+    return parse_tei(RICH_SAMPLE.encode("utf-8"))
+
+
+def _first_error(schema) -> str:
+    entry = schema.error_log.last_error
+    return f"line {entry.line}: {entry.message}" if entry is not None else "?"
+
+
+def _failed_codes(schematron, tree) -> list[str]:
+    schematron.validate(tree)
+    return sorted(f.get("id") for f in schematron.validation_report.iterfind(".//svrl:failed-assert", namespaces=SVRL))
+
+
+# ----------------------------------------------------------------------------------------------
+# 1. The .rng is generated from the .rnc and shipped in the package
+
+
+def test_rng_is_generated_from_rnc(tmp_path):
+    pytest.importorskip("rnc2rng", reason="needs rnc2rng: pip install -e '.[test]'")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_schema.py"), "--out-dir", str(tmp_path)],
+                   check=True, capture_output=True)
+    fresh = parse_tei(tmp_path / "tei_bha.rng")
+    committed = parse_tei(PROJECT_RNG)
+    stale = "schemas/tei_bha.rng is stale: run `python scripts/build_schema.py` and commit both files"
+    assert etree.tostring(fresh, method="c14n") == etree.tostring(committed, method="c14n"), stale
+    digest = hashlib.sha256((ROOT / "schemas" / "tei_bha.rnc").read_bytes()).hexdigest()
+    assert f"sha256 {digest}" in PROJECT_RNG.read_text(encoding="utf-8"), stale
+
+
+def test_schemas_ship_in_the_package():
+    folder = resources.files("tei") / "schemas"
+    for name in ("tei_bha.rng", "tei_bha.rnc", "tei_bha.sch"):
+        assert (folder / name).is_file(), name
+
+
+def test_outputs_name_the_project_schemas():
+    tree = convert_file(SEED, ConvertOptions(ocr=False)).tree
+    hrefs = [pi.get("href") for pi in tree.xpath("/processing-instruction('xml-model')")]
+    assert hrefs == ["tei_bha.rng", "tei_bha.sch"]
+
+
+# ----------------------------------------------------------------------------------------------
+# 2. Every output is valid against both schemas and passes the Schematron
+
+
+def test_every_corpus_output_is_valid(corpus_outputs, seed_tree, project_rng, project_schematron, tei_all):
+    outputs = dict(corpus_outputs, seed=seed_tree)
+    problems = {}
+    for stem, tree in outputs.items():
+        if not project_rng.validate(tree):
+            problems[stem] = f"tei_bha.rng {_first_error(project_rng)}"
+        elif not tei_all.validate(tree):
+            problems[stem] = f"tei_all {_first_error(tei_all)}"
+        elif codes := _failed_codes(project_schematron, tree):
+            problems[stem] = f"tei_bha.sch {codes}"
+    assert len(outputs) == 151
+    assert problems == {}
+
+
+@pytest.mark.parametrize("options", [ConvertOptions(ocr=False), ConvertOptions(timestamp=True)],
+                         ids=["no-ocr", "timestamp"])
+def test_seed_with_options_is_valid(options, project_rng, project_schematron, tei_all, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    tree = convert_file(SEED, options).tree
+    assert project_rng.validate(tree), _first_error(project_rng)
+    assert tei_all.validate(tree), _first_error(tei_all)
+    assert _failed_codes(project_schematron, tree) == []
+
+
+def test_letter_and_ocr_placements_are_valid_in_both(project_rng, project_schematron, tei_all):
+    tree = rich_sample()
+    assert tei_all.validate(tree), _first_error(tei_all)
+    assert project_rng.validate(tree), _first_error(project_rng)
+    assert _failed_codes(project_schematron, tree) == []
+
+
+# Closed lists and forms: small changes to the rich sample the project schema must reject.
+REJECTED = [
+    ("div type outside the list", "//t:body/t:div[1]", "type", "chapter"),
+    ("section at the top", "//t:body/t:div[1]", "type", "section"),
+    ("idno type", "//t:idno", "type", "isbn"),
+    ("corr cert unknown", "//t:corr[1]", "cert", "unknown"),
+    ("corr cert number", "//t:corr[1]", "cert", "0.5"),
+    ("resp not a local pointer", "//t:corr[1]", "resp", "tei-ocr"),
+    ("title level", "//t:bibl/t:title", "level", "j"),
+    ("note type", "//t:bibl/t:note", "type", "bibl"),
+    ("ab type", "//t:ab", "type", "line"),
+    ("language", "/t:TEI", "{%s}lang" % XML_NS, "en"),
+    ("when with time zone", "//t:creation/t:date[1]", "when", "1963-11-29Z"),
+    ("when not padded", "//t:creation/t:date[1]", "when", "1963-1-1"),
+    ("when a date-time", "//t:creation/t:date[1]", "when", "1963-11-29T00:00:00Z"),
+    ("five-digit year", "//t:creation/t:date[1]", "when", "19630"),
+    ("time stamp as a date", "//t:publicationStmt/t:date", "when", "2026-01-31"),
+    ("correspAction type", "//t:correspAction[1]", "type", "forwarded"),
+    ("attribute the tool never writes", "//t:p[1]", "rend", "bold"),
+]
+
+
+@pytest.mark.parametrize("xp, attribute, value", [case[1:] for case in REJECTED], ids=[c[0] for c in REJECTED])
+def test_closed_value_lists(xp, attribute, value, project_rng):
+    tree = rich_sample()
+    xpath(tree, xp)[0].set(attribute, value)
+    assert not project_rng.validate(tree)
+
+
+# ----------------------------------------------------------------------------------------------
+# 3. Differential mutation test: the project schema accepts nothing tei_all rejects
+#
+# Two kinds of mutants: a sweep of every single edit of each kind at every element of the rich sample
+# and the trimmed seed (every element renamed to every project element name, moved into every other
+# element, every attribute set to every value in the pool, …), and random compound edits (1–3) of
+# the trimmed dev corpus and the sample, from a seeded generator.
+
+RANDOM_MUTANTS = 4000
+SWEEP_WIDTH = 12
+SEED_RNG = 20260131
+# Attribute names and values the mutants draw from: the tool's own, near misses, other TEI ones.
+ATTRIBUTES = ["type", "when", "from", "to", "resp", "cert", "level", "ident", "version", "n", "rend", "subtype",
+              "notBefore", "corresp", f"{{{XML_NS}}}id", f"{{{XML_NS}}}lang", "{http://example.org/x}a"]
+VALUES = ["bha", "high", "medium", "low", "unknown", "0.5", "2", "m", "a", "j", "s", "u", "section", "letter",
+          "telegram", "article", "ornament", "source", "sent", "received", "zh-Hans", "zh-Hant", "en", "",
+          " ", "x y", "字", "1963", "1963-11", "1963-11-29", "1963-13", "1963-02-30", "0000", "-1963",
+          "19630", "1963-11-29Z", "1963-1-1", "--11", "1963-11-29T00:00:00Z", "2026-01-31T12:00:00Z",
+          "2026-01-31T12:00:00", "#tei-ocr", "#nope", "tei-ocr", "#", "# x", "#1x", "http://example.org/",
+          "tei", "0.1.0", "1.2.3.4.5", "1a", "v1", "bha-x", "1abc", "a:b", "bha-sample"]
+
+
+def _tei_names() -> list[str]:
+    """Local names of all TEI elements that tei_all defines."""
+    grammar = parse_tei(TEI_ALL_RNG)
+    names = {e.get("name") for e in grammar.iter(f"{{{RNG_NS}}}element") if e.get("name")}
+    return sorted(n for n in names if ":" not in n)
+
+
+def _project_names() -> list[str]:
+    grammar = parse_tei(PROJECT_RNG)
+    return sorted({n.text.strip() for n in grammar.iter(f"{{{RNG_NS}}}name") if n.get("ns") == TEI_NS})
+
+
+def _trimmed(tree: etree._ElementTree) -> etree._ElementTree:
+    """A copy with at most two plain parts in a row and three terms: mutants then hit every kind of element."""
+    tree = copy.deepcopy(tree)
+    for parent in tree.getroot().iter(f"{{{TEI_NS}}}div", f"{{{TEI_NS}}}keywords"):
+        run = 0
+        for child in list(parent):
+            plain = etree.QName(child).localname in {"p", "quote", "ab", "term"} and not len(child)
+            run = run + 1 if plain else 0
+            if run > 2:
+                parent.remove(child)
+    for element in tree.getroot().iter():
+        if element.text and len(element.text) > 40:
+            element.text = element.text[:40]
+    return tree
+
+
+def _elements(root) -> list[etree._Element]:
+    return [e for e in root.iter() if isinstance(e.tag, str)]
+
+
+def _label(element) -> str:
+    return etree.QName(element).localname
+
+
+def _detach(element, prefix: str = "") -> None:
+    """Take `element` out of the tree, leaving `prefix` and its tail as text where it was."""
+    text = prefix + (element.tail or "")
+    element.tail = None
+    parent, previous = element.getparent(), element.getprevious()
+    if text and previous is not None:
+        previous.tail = (previous.tail or "") + text
+    elif text:
+        parent.text = (parent.text or "") + text
+    parent.remove(element)
+
+
+# Edits: (element, argument) → description, or None when the edit does not apply. The root is never
+# deleted, moved or wrapped.
+
+def _delete(element, _):
+    if element.getparent() is None:
+        return None
+    _detach(element)
+    return f"delete {_label(element)}"
+
+
+def _unwrap(element, _):
+    parent = element.getparent()
+    if parent is None:
+        return None
+    for offset, child in enumerate(list(element)):
+        parent.insert(parent.index(element) + 1 + offset, child)
+    _detach(element, prefix=element.text or "")
+    return f"unwrap {_label(element)}"
+
+
+def _duplicate(element, _):
+    if element.getparent() is None:
+        return None
+    element.addnext(copy.deepcopy(element))
+    return f"duplicate {_label(element)}"
+
+
+def _swap(element, _):
+    following = element.getnext()
+    if following is None or not isinstance(following.tag, str):
+        return None
+    element.addprevious(following)
+    return f"swap {_label(element)} and the following {_label(following)}"
+
+
+def _rename(element, name):
+    old = _label(element)
+    if old == name:
+        return None
+    element.tag = f"{{{TEI_NS}}}{name}"
+    return f"rename {old} to {name}"
+
+
+def _move(element, target_and_position):
+    target, at_end = target_and_position
+    if element.getparent() is None or target is element or target in element.iterdescendants():
+        return None
+    _detach(element)
+    target.insert(len(target) if at_end else 0, element)
+    return f"move {_label(element)} to the {'end' if at_end else 'start'} of {_label(target)}"
+
+
+def _insert(element, name_and_position):
+    name, at_end = name_and_position
+    new = etree.Element(f"{{{TEI_NS}}}{name}")
+    element.insert(len(element) if at_end else 0, new)
+    return f"insert empty {name} at the {'end' if at_end else 'start'} of {_label(element)}"
+
+
+def _wrap(element, name):
+    if element.getparent() is None:
+        return None
+    wrapper = etree.Element(f"{{{TEI_NS}}}{name}")
+    element.addprevious(wrapper)
+    wrapper.tail, element.tail = element.tail, None
+    wrapper.append(element)
+    return f"wrap {_label(element)} in {name}"
+
+
+def _add_text(element, after_child):
+    if after_child and len(element):
+        element[-1].tail = (element[-1].tail or "") + "字"
+        return f"text after the last child of {_label(element)}"
+    element.text = (element.text or "") + "字"
+    return f"text at the start of {_label(element)}"
+
+
+def _remove_text(element, _):
+    if not element.text:
+        return None
+    element.text = None
+    return f"remove the text of {_label(element)}"
+
+
+def _set_attribute(element, name_and_value):
+    name, value = name_and_value
+    element.set(name, value)
+    return f"set {_label(element)}/@{etree.QName(name).localname}={value!r}"
+
+
+def _remove_attribute(element, name):
+    if name not in element.attrib:
+        return None
+    del element.attrib[name]
+    return f"remove {_label(element)}/@{etree.QName(name).localname}"
+
+
+def _sweep(original: etree._ElementTree, names: list[str], rng: random.Random):
+    """Single edits at every element: (kind, element index, edit, argument).
+
+    Every element is deleted, unwrapped, duplicated, swapped with its next sibling, given text, and
+    every attribute is set to every value of the pool; renames, inserts and moves take a seeded
+    sample of SWEEP_WIDTH names or targets per element (all of them would take minutes).
+    """
+    elements = _elements(original.getroot())
+    for index, element in enumerate(elements):
+        for kind, edit in (("delete", _delete), ("unwrap", _unwrap), ("duplicate", _duplicate), ("swap", _swap),
+                           ("remove text", _remove_text)):
+            yield kind, index, edit, None
+        for after_child in (False, True):
+            yield "add text", index, _add_text, after_child
+        for name in rng.sample(names, SWEEP_WIDTH):
+            yield "rename", index, _rename, name
+        for name in rng.sample(names, SWEEP_WIDTH):
+            yield "insert", index, _insert, (name, rng.random() < 0.5)
+        for target in rng.sample(range(len(elements)), SWEEP_WIDTH):
+            yield "move", index, _move, (target, rng.random() < 0.5)
+        for name in element.attrib:
+            yield "remove attribute", index, _remove_attribute, name
+            for value in VALUES:
+                yield "set attribute", index, _set_attribute, (name, value)
+        for name in ATTRIBUTES:
+            if name not in element.attrib:
+                yield "add attribute", index, _set_attribute, (name, rng.choice(VALUES))
+
+
+def _random_edits(rng: random.Random, root, names: list[str], all_names: list[str]):
+    """1–3 random edits of `root` in place; the descriptions of those that applied."""
+    done = []
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        elements = _elements(root)
+        element = rng.choice(elements)
+        name = rng.choice(names if rng.random() < 0.7 else all_names)
+        kind = rng.choice(("delete", "unwrap", "duplicate", "swap", "rename", "move", "move", "insert", "wrap",
+                           "add text", "remove text", "set attribute", "set attribute", "remove attribute"))
+        edit, argument = {
+            "delete": (_delete, None), "unwrap": (_unwrap, None), "duplicate": (_duplicate, None),
+            "swap": (_swap, None), "rename": (_rename, name), "insert": (_insert, (name, rng.random() < 0.5)),
+            "move": (_move, (rng.choice(elements), rng.random() < 0.5)), "wrap": (_wrap, name),
+            "add text": (_add_text, rng.random() < 0.5), "remove text": (_remove_text, None),
+            "set attribute": (_set_attribute, (rng.choice(ATTRIBUTES + sorted(element.attrib)), rng.choice(VALUES))),
+            "remove attribute": (_remove_attribute, rng.choice(sorted(element.attrib) or ["type"])),
+        }[kind]
+        description = edit(element, argument)
+        if description:
+            done.append(description)
+    return done
+
+
+def test_project_schema_accepts_no_mutant_tei_all_rejects(corpus_outputs, seed_tree, project_rng, tei_all):
+    sample, seed = rich_sample(), _trimmed(seed_tree)
+    corpus = [_trimmed(corpus_outputs[stem]) for stem in sorted(corpus_outputs)]
+    for tree in [sample, seed, *corpus]:
+        assert project_rng.validate(tree) and tei_all.validate(tree), "a mutation original is not valid"
+    names, all_names = _project_names(), _tei_names()
+    tally: dict[str, list[int]] = {}
+    counterexamples = []
+
+    def judge(kind: str, mutant, description: str) -> None:
+        project_ok, tei_all_ok = project_rng.validate(mutant), tei_all.validate(mutant)
+        counts = tally.setdefault(kind, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += not project_ok
+        counts[2] += not tei_all_ok
+        if project_ok and not tei_all_ok:
+            counterexamples.append(f"{description} -> tei_all: {_first_error(tei_all)}")
+
+    rng = random.Random(SEED_RNG)
+    for original in (sample,):
+        for kind, index, edit, argument in _sweep(original, names, rng):
+            mutant = copy.deepcopy(original)
+            elements = _elements(mutant.getroot())
+            if kind == "move":
+                argument = (elements[argument[0]], argument[1])
+            description = edit(elements[index], argument)
+            if description:
+                judge(kind, mutant, description)
+    for index in range(RANDOM_MUTANTS):
+        # The sample (letters, OCR) and the seed are a third of the originals, the converted corpus the rest.
+        mutant = copy.deepcopy((sample, seed)[index % 2] if index % 3 == 0 else rng.choice(corpus))
+        descriptions = _random_edits(rng, mutant.getroot(), names, all_names)
+        if descriptions:
+            judge("random", mutant, "; ".join(descriptions))
+
+    print("\nmutation test (kind: mutants, rejected by tei_bha.rng, rejected by tei_all):")
+    for kind, (tried, project_rejects, tei_all_rejects) in sorted(tally.items()):
+        print(f"  {kind:16} {tried:6} {project_rejects:6} {tei_all_rejects:6}")
+    totals = [sum(counts[i] for counts in tally.values()) for i in range(3)]
+    print(f"  {'total':16} {totals[0]:6} {totals[1]:6} {totals[2]:6}; accepted by tei_bha.rng and rejected "
+          f"by tei_all: {len(counterexamples)}")
+    assert counterexamples[:10] == []
+    assert totals[0] >= 10_000
+    # A mutation test that never gets past the project schema proves nothing.
+    assert totals[1] < totals[0] * 0.95
+
+
+# ----------------------------------------------------------------------------------------------
+# 4. Schematron: one small failing document per rule, with its exact code
+
+def _document(header_dates: str = "", body: str = "<p>x</p>") -> bytes:
+    return f"""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="bha-x" xml:lang="zh-Hans"><teiHeader>
+<fileDesc><titleStmt><title>t</title><respStmt xml:id="tei-ocr"><resp>r</resp><name>n</name></respStmt></titleStmt>
+</fileDesc><profileDesc><creation>{header_dates}</creation></profileDesc></teiHeader>
+<text><body><div type="article">{body}</div></body></text></TEI>""".encode("utf-8")
+
+
+SCHEMATRON_CASES = [
+    ("when and from", _document('<date when="1963" from="1962">x</date>'), ["BHA-DATE-MIXED"]),
+    ("when and to", _document('<date when="1963" to="1964">x</date>'), ["BHA-DATE-MIXED"]),
+    ("month not padded", _document('<date when="1963-1">x</date>'), ["BHA-DATE-FORM"]),
+    ("month 13", _document('<date from="1963-13" to="1964">x</date>'), ["BHA-DATE-FORM"]),
+    ("day 32 in a dateline",
+     _document(body='<closer><dateline><date when="1963-01-32">x</date></dateline></closer>'), ["BHA-DATE-FORM"]),
+    ("time zone", _document('<date when="1963-11-29Z">x</date>'), ["BHA-DATE-FORM"]),
+    ("range backwards", _document('<date from="1964-02" to="1963-11">x</date>'), ["BHA-DATE-ORDER"]),
+    ("range backwards by year", _document('<date from="1965" to="1964-01-01">x</date>'), ["BHA-DATE-ORDER"]),
+    ("corr resp names nothing",
+     _document(body='<p><choice><sic>a</sic><corr resp="#nobody" cert="high">b</corr></choice></p>'),
+     ["BHA-RESP-UNRESOLVED"]),
+    ("sic resp without #", _document(body='<p><sic resp="tei-ocr" cert="low">a</sic></p>'), ["BHA-RESP-UNRESOLVED"]),
+]
+
+
+@pytest.mark.parametrize("document, codes", [c[1:] for c in SCHEMATRON_CASES], ids=[c[0] for c in SCHEMATRON_CASES])
+def test_schematron_codes(document, codes, project_schematron):
+    assert _failed_codes(project_schematron, parse_tei(document)) == codes
+
+
+def test_schematron_passes_good_dates_and_pointers(project_schematron):
+    document = _document('<date when="1963">a</date><date from="1963-11" to="1963-11-29">b</date><date>c</date>',
+                         '<p><choice><sic>a</sic><corr resp="#tei-ocr" cert="high">b</corr></choice>'
+                         '<sic resp="#tei-ocr" cert="low">c</sic></p>')
+    assert _failed_codes(project_schematron, parse_tei(document)) == []
+
+
+def test_every_assert_has_a_documented_code():
+    text = (ROOT / "schemas" / "tei_bha.sch").read_text(encoding="utf-8")
+    tree = parse_tei(ROOT / "schemas" / "tei_bha.sch")
+    asserts = tree.getroot().iter("{http://purl.oclc.org/dsdl/schematron}assert",
+                                  "{http://purl.oclc.org/dsdl/schematron}report")
+    codes = [a.get("id") for a in asserts]
+    assert all(code and re.fullmatch(r"BHA-[A-Z]+(-[A-Z]+)*", code) for code in codes), codes
+    assert len(set(codes)) == len(codes)
+    header = text.split("-->", 1)[0]
+    assert all(code in header for code in codes)
+    assert {code for _, _, case_codes in SCHEMATRON_CASES for code in case_codes} == set(codes)
