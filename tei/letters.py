@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from .cndates import RHYME_DAYS, find_cn_date, rhyme_day
 from .dates import parse_ymd
 from .model import Correspondent, Document, Letter, Node, Part, PartKind, Structure
+from .structure import document_type
 from .names import correspondent, is_organisation
 
 # ---------------------------------------------------------------- vocabulary
@@ -133,6 +134,7 @@ def _cut(body: str, unit: _Unit, at: int) -> tuple[_Unit | None, _Unit | None]:
 @dataclass(frozen=True)
 class _Facts:
     title: str
+    tags: tuple[str, ...]
     header_date: str | None
     names: tuple[str, ...]
     """Person and organisation names the document gives outside the body (authors, tags, title)."""
@@ -166,7 +168,7 @@ def _facts(document: Document) -> _Facts:
         for name in re.split(r"[、，,和与]", writers.group(1)):
             if 2 <= len(name) <= 4 and name[0] in _SURNAMES and re.fullmatch(r"[\u4e00-\u9fff]+", name):
                 names.append(name)
-    return _Facts(title=title, header_date=_header_date(document), names=tuple(dict.fromkeys(names)))
+    return _Facts(title=title, tags=tuple(header.tags), header_date=_header_date(document), names=tuple(dict.fromkeys(names)))
 
 
 def is_letter_document(document: Document) -> bool:
@@ -195,6 +197,7 @@ class _Reader:
     """Predicates over units of one document."""
 
     def __init__(self, document: Document, facts: _Facts):
+        self.document = document
         self.body = document.body
         self.facts = facts
 
@@ -768,7 +771,8 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
         return _Built([Node("div", units[0].start, units[-1].end, attrs=(("type", NOTES_DIV_TYPE),),
                             children=tuple(Node("p", u.start, u.end) for u in units))],
                       False, False, (), None, ())
-    letter_div = Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", "letter"),), children=tuple(nodes))
+    letter_div = Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", _letter_type(reader, head_text, first)),),
+                      children=tuple(nodes))
     out = [letter_div]
     if note_units:
         out.append(Node("div", note_units[0].start, note_units[-1].end, attrs=(("type", NOTES_DIV_TYPE),),
@@ -797,6 +801,16 @@ def _with_sections(units: list[_Unit]) -> list[Node]:
     if section:
         out.append(Node("div", section[0].start, section[-1].end, attrs=(("type", "section"),), children=tuple(section)))
     return out
+
+
+def _letter_type(reader: _Reader, head_text: str, first: bool) -> str:
+    """"telegram" or "letter", as structure.document_type reads the title (the item's head)."""
+    for title, tags in ((head_text, ()), (reader.facts.title if first else "", reader.facts.tags)):
+        if title or tags:
+            kind = document_type(replace(reader.document, header=replace(reader.document.header, title=title, tags=tags)))
+            if kind in ("letter", "telegram"):
+                return kind
+    return "letter"
 
 
 def _article(reader: _Reader, units: list[_Unit], heads: list[Node], opener: list[Node],

@@ -228,7 +228,7 @@ def test_two_items_the_second_title_glued_to_a_footnote():
     assert_well_formed(body, structure)
     heads = [text_of(body, n) for n in find(structure, "head")]
     assert heads == ["致甲电", "关于预算问题给乙的信"]
-    assert [dict(d.attrs)["type"] for d in structure.divs] == ["letter", "article", "letter"]
+    assert [dict(d.attrs)["type"] for d in structure.divs] == ["telegram", "article", "letter"]
     assert [text_of(body, n) for n in find(structure, "dateline")][-1] == "六月十三日夜"
     assert len(structure.letters) == 2
 
