@@ -2,7 +2,9 @@
 
 Every body character is emitted once, in order: container elements take only their children,
 all others take the body text of their range (line-start markers of the export excepted), with
-suspected OCR errors as choice/sic/corr and line breaks inside a part as `<lb/>`.
+suspected OCR errors as choice/sic/corr and line breaks inside a part as `<lb/>`. This is the
+no-loss guarantee by construction: a structure that would leave text uncovered or overlap raises
+UncoveredText, and a suspect is only marked where its `sic` is exactly the body's text.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from .errors import TeiError
 from .model import Node, Structure, Suspect
 from .structure import marker_spans
 from .vocab import E, tei
@@ -20,8 +23,8 @@ OCR_RESP_ID = "tei-ocr"
 """xml:id of the header's respStmt that every corr/@resp and sic/@resp points to."""
 
 
-class UncoveredText(ValueError):
-    """A structure left non-whitespace text of a container outside every child: a bug upstream."""
+class UncoveredText(TeiError):
+    """A structure that leaves text of a container outside every child, or overlaps: a bug upstream."""
 
 
 def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = ()) -> etree._Element:
@@ -70,7 +73,8 @@ class _Renderer:
             suspect_end = suspect.offset + len(suspect.sic)
             if suspect.offset >= end:
                 break
-            if suspect_end > end or suspect.offset < position or self._has_marker(suspect.offset, suspect_end):
+            if (suspect_end > end or suspect.offset < position or self._has_marker(suspect.offset, suspect_end)
+                    or self.body[suspect.offset:suspect_end] != suspect.sic):
                 continue
             self._append_text(element, self._strip_markers(position, suspect.offset))
             element.append(_choice(suspect))

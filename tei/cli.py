@@ -5,6 +5,7 @@ Exit codes: 0 ok; 1 rejected input or invalid TEI (the rest of a batch still don
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -21,7 +22,10 @@ from . import __version__
 from .cmif import DEFAULT_TITLE, CmifOptions, Source, build_cmif, count_letters, read_authorities
 from .convert import ConvertOptions, convert_bytes, convert_file
 from .errors import OutputError, SchemaError, TeiError
+from .ocr import find_suspects, load_user_file
+from .ocr_report import report_json, report_lines
 from .preview import render_html
+from .reader import read_export
 from .report import FORMATS, LINE_FORMATS, FileResult, render, render_file
 from .totext import Reading, to_text
 from .validate import Schema, load_schema, project_schemas, safe_parser, validate_file
@@ -154,6 +158,8 @@ def _convert_job(job: _Job) -> _Outcome:
         return _Outcome(job.source, str(err), (), cannot_write=True)
     except TeiError as err:
         return _Outcome(job.source, str(err), ())
+    except Exception as err:  # a bug: report it against the file and let the batch go on
+        return _Outcome(job.source, f"{job.source}:0: internal error ({type(err).__name__}: {err}); please report it", ())
     return _Outcome(job.source, None, result.warnings)
 
 
@@ -300,6 +306,44 @@ def _xml_files(paths: Iterable[Path]) -> list[Path]:
     if not files:
         raise click.UsageError("no .xml files found in the given paths")
     return files
+
+
+# --------------------------------------------------------------------------- ocr
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per suspect; json: one JSON object per file (JSON Lines).")
+@click.option("--user-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Your OCR knowledge (UTF-8): `wrong<TAB>right[<TAB>count]` lines add confusion pairs, "
+                   "any other line is a term never flagged; # starts a comment.")
+def ocr(paths: tuple[Path, ...], output_format: str, user_file: Path | None) -> None:
+    """List suspected OCR errors in export files (.txt) with context, proposal and certainty, for review."""
+    pairs, terms = [], []
+    if user_file is not None:
+        try:
+            pairs, terms = load_user_file(user_file)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint="--user-file") from err
+    found = rejected = 0
+    for path in paths:
+        try:
+            document = read_export(path)
+        except TeiError as err:
+            click.echo(str(err), err=True)
+            rejected += 1
+            continue
+        suspects = find_suspects(document.body, extra_confusions=pairs, protected=terms)
+        found += len(suspects)
+        if output_format == "json":
+            report = report_json(str(path), document.body, document.body_line, suspects)
+            click.echo(json.dumps(report, ensure_ascii=False))
+        else:
+            for line in report_lines(str(path), document.body, document.body_line, suspects):
+                click.echo(line)
+    click.echo(f"{found} suspected OCR error(s) in {len(paths) - rejected} file(s)"
+               + (f"; {rejected} rejected" if rejected else ""), err=True)
+    if rejected:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -81,3 +81,17 @@ def test_odd_input_gives_valid_lossless_tei(path, tei_all):
     _, body, _ = parse_txt(path.read_text(encoding="utf-8-sig"))
     visible = "".join(ch for ch in body if ch in "\t\n\r" or ord(ch) >= 0x20)
     assert text_reading(tree.getroot()) == body_core(visible)
+
+
+def test_unusable_letter_structure_falls_back_to_paragraphs(monkeypatch):
+    import tei.convert
+    from tei.model import Node, Structure
+
+    def leaves_text_out(document, parts):
+        return Structure(divs=(Node("div", 0, 2, attrs=(("type", "letter"),), children=(Node("p", 0, 2),)),))
+
+    monkeypatch.setattr(tei.convert, "find_letters", leaves_text_out)
+    result = convert_bytes(SEED.read_bytes(), "seed", ConvertOptions(ocr=False))
+    [warning] = result.warnings
+    assert warning.startswith("seed: letter structure not usable (text ") and warning.endswith("laid out as plain paragraphs")
+    assert xpath(result.tree, "count(//t:body/t:div/t:p)") > 30
