@@ -29,6 +29,7 @@ UNSEEN = -16.0
 MIN_COUNT = 1
 """Confusion pairs seen fewer times than this are not used as candidates."""
 PASSES = 3
+CHUNK = 8192
 RUN_MARGIN = 4.0
 """Candidates this far below the threshold may still be accepted as part of a run (see _runs)."""
 USER_COUNT = 5
@@ -219,15 +220,21 @@ def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
 
 def _best(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,
           todo: np.ndarray) -> dict[int, tuple[int, float]]:
-    """The best candidate at each position of todo: position -> (table index, score)."""
-    pos, cand = candidates(table, cps, todo)
-    if not len(pos):
-        return {}
+    """The best candidate at each position of todo: position -> (table index, score).
+
+    Scored CHUNK positions at a time, which bounds memory on long bodies.
+    """
     model = ocr_model()
-    score = features(lm, table, ids, pos, cand) @ model.weights + model.bias
-    order = np.lexsort((-score, pos))
-    first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
-    return {int(pos[k]): (int(cand[k]), float(score[k])) for k in first}
+    out: dict[int, tuple[int, float]] = {}
+    for at in range(0, len(todo), CHUNK):
+        pos, cand = candidates(table, cps, todo[at : at + CHUNK])
+        if not len(pos):
+            continue
+        score = features(lm, table, ids, pos, cand) @ model.weights + model.bias
+        order = np.lexsort((-score, pos))
+        first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
+        out.update((int(pos[k]), (int(cand[k]), float(score[k]))) for k in first)
+    return out
 
 
 def _runs(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,

@@ -135,3 +135,36 @@ def test_speed() -> None:
     start = time.perf_counter()
     find_suspects(body)
     assert len(body) / (time.perf_counter() - start) > 5000
+
+
+def test_report_lines_and_json() -> None:
+    from tei.ocr_report import report_json, report_lines
+
+    body = "# 标题\n\n我们反对阶毅敌人的斗争。"
+    suspects = find_suspects(body)
+    assert report_lines("a.txt", body, 12, suspects) == [
+        f"a.txt:14:6: 毅 -> 级 [{suspects[0].cert.value}] …题⏎⏎我们反对阶[毅]敌人的斗争。…"]
+    item = report_json("a.txt", body, 12, suspects)["suspects"][0]
+    assert (item["offset"], item["line"], item["column"], item["sic"], item["corr"]) == (11, 14, 6, "毅", "级")
+    assert (item["before"], item["after"]) == ("题⏎⏎我们反对阶", "敌人的斗争。")
+
+
+def test_cli_ocr(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tei.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["ocr", str(SEED)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith(f"{SEED}:16:110: 识 -> 议 [")
+    result = runner.invoke(main, ["ocr", "--format", "json", str(SEED)])
+    report = json.loads(result.stdout)
+    assert report["file"] == str(SEED) and report["suspects"][0]["offset"] == 159
+    user = tmp_path / "mine.txt"
+    user.write_text("莫斯科会识\n", encoding="utf-8")
+    result = runner.invoke(main, ["ocr", "--format", "json", "--user-file", str(user), str(SEED)])
+    assert json.loads(result.stdout)["suspects"][0]["offset"] != 159
+    user.write_text("ab\t作\n", encoding="utf-8")
+    result = runner.invoke(main, ["ocr", "--user-file", str(user), str(SEED)])
+    assert result.exit_code == 2 and "mine.txt:1: expected wrong<TAB>right" in result.output
