@@ -192,6 +192,7 @@ REJECTED = [
     ("time stamp as a date", "//t:publicationStmt/t:date", "when", "2026-01-31"),
     ("correspAction type", "//t:correspAction[1]", "type", "forwarded"),
     ("attribute the tool never writes", "//t:p[1]", "rend", "bold"),
+    ("root id not from the archive id", "/t:TEI", f"{{{XML_NS}}}id", "x-1"),
 ]
 
 
@@ -199,6 +200,37 @@ REJECTED = [
 def test_closed_value_lists(xp, attribute, value, project_rng):
     tree = rich_sample()
     xpath(tree, xp)[0].set(attribute, value)
+    assert not project_rng.validate(tree)
+
+
+def _emptied(tree, xp):
+    for child in list(xpath(tree, xp)[0]):
+        child.getparent().remove(child)
+
+
+def _removed(tree, xp):
+    element = xpath(tree, xp)[0]
+    element.getparent().remove(element)
+
+
+def _moved_after(tree, xp, anchor_xp):
+    xpath(tree, anchor_xp)[0].addnext(xpath(tree, xp)[0])
+
+
+# Structures the tool never makes (tei_all allows the first two; the others it rejects too).
+REJECTED_STRUCTURE = [
+    ("empty opener", lambda t: _emptied(t, "//t:opener")),
+    ("text in a div", lambda t: setattr(xpath(t, "//t:body/t:div[1]/t:head")[0], "tail", "字")),
+    ("paragraph after a section", lambda t: _moved_after(t, "//t:body/t:div[1]/t:p", "//t:body/t:div[1]/t:div[2]")),
+    ("closer with no part before it", lambda t: _removed(t, "//t:body/t:div[2]/t:div")),
+    ("lb in the header title", lambda t: xpath(t, "//t:titleStmt/t:title")[0].append(etree.Element(f"{{{TEI_NS}}}lb"))),
+]
+
+
+@pytest.mark.parametrize("edit", [c[1] for c in REJECTED_STRUCTURE], ids=[c[0] for c in REJECTED_STRUCTURE])
+def test_structures_the_tool_never_makes(edit, project_rng):
+    tree = rich_sample()
+    edit(tree)
     assert not project_rng.validate(tree)
 
 
@@ -492,12 +524,21 @@ SCHEMATRON_CASES = [
      _document(body='<p><choice><sic>a</sic><corr resp="#nobody" cert="high">b</corr></choice></p>'),
      ["BHA-RESP-UNRESOLVED"]),
     ("sic resp without #", _document(body='<p><sic resp="tei-ocr" cert="low">a</sic></p>'), ["BHA-RESP-UNRESOLVED"]),
+    # lxml's parser refuses a duplicate xml:id, so this one is made in memory.
+    ("duplicate xml:id", lambda: _with_root_id(_document(), "tei-ocr"), ["BHA-ID-DUPLICATE", "BHA-ID-DUPLICATE"]),
 ]
+
+
+def _with_root_id(document: bytes, value: str) -> etree._ElementTree:
+    tree = parse_tei(document)
+    tree.getroot().set(f"{{{XML_NS}}}id", value)
+    return tree
 
 
 @pytest.mark.parametrize("document, codes", [c[1:] for c in SCHEMATRON_CASES], ids=[c[0] for c in SCHEMATRON_CASES])
 def test_schematron_codes(document, codes, project_schematron):
-    assert _failed_codes(project_schematron, parse_tei(document)) == codes
+    tree = document() if callable(document) else parse_tei(document)
+    assert _failed_codes(project_schematron, tree) == codes
 
 
 def test_schematron_passes_good_dates_and_pointers(project_schematron):
