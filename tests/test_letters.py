@@ -404,3 +404,36 @@ def test_all_dev_letters_build(tei_all, project_rng):
         text = "".join(tree.getroot().find("{http://www.tei-c.org/ns/1.0}text").itertext())
         body = re.sub(r"(?m)^(?:#{1,4} |> )", "", doc.body)
         assert "".join(text.split()) == "".join(body.split()), path.name
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tei.body import build_text  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "给某某的信", "致某某电", "# 某某给某某的信", "## 一", "> 引文。", "■", "（1941年8月6日）", "（1941年8月6日）觉哉同志：",
+    "觉哉同志：", "亲爱的同志们，", "致中国共产党中央委员会毛泽东同志", "正文一段。", "正文，还有。又一句！", "此致", "敬礼！",
+    "祝你健康！", "特电布复，敬表欢迎。", "毛泽东", "\xa0毛泽东八月六日", "毛泽东朱德", "一九六三年十一月二十九日",
+    "八月六日夜你写的我已看了。", "六月十三日夜[1]注释。", "[1]注释。", "附：文件一份。", "又及", "根据手稿刊印",
+    "佳", "74.1.28凌晨 5时", "莫斯科，一九六三年三月三十日", "健康！\u3000\u3000\u3000\u3000庆明上", "××：来信收到矣！",
+    "【编者：某某，学生】", "附：乙的复信", "一北大三年十一月二十九日", "一九三七年一月三日于延安与北方青年的谈话",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.one_of(_PIECES, st.text(alphabet="的信电致给同志：。，（）()年月日一二三十", max_size=12)),
+                       min_size=1, max_size=14),
+       title=st.sampled_from(["给某某的信", "致某某电", "某某文章", ""]))
+def test_any_letter_body_is_covered_once_and_valid(project_rng, pieces, title):
+    body = "\n\n".join(p.strip() or "x" for p in pieces)
+    doc = document(body, title=title, tags=("书信",), authors=("毛泽东",), dates=("1941-8-6",))
+    structure = find_letters(doc, split_parts(body))
+    if structure is None:
+        return
+    assert_well_formed(body, structure)
+    build_text(body, structure)  # raises when a container leaves text outside its children
+    tree = letters_tree(doc)
+    assert project_rng.validate(tree), project_rng.error_log.last_error
