@@ -37,10 +37,12 @@ RHYME_DAYS = {
 _YEAR = r"(?<![0-9０-９])(?P<y>[0-9０-９]{4}|[0-9０-９]{2}|[^\s0-9０-９，。、：；！？（）()\[\]]{4})年"
 _MONTH = r"(?P<m>[0-9０-９]{1,2}|正|[一二三四五六七八九十]{1,3})月(?:份)?"
 _DAY = r"(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,4})[日号]"
+# after a month, OCR's 目/曰 for 日 is still a day (八月六目)
+_DAY_AFTER_MONTH = r"(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,4})[日号目曰]"
 _SEASON = r"(?P<s>春|夏|秋|冬|春夏|夏秋|秋冬|冬春|上半年|下半年|初|底|末)?"
 
-YEAR_DATE = re.compile(rf"{_YEAR}\s*(?:{_MONTH}\s*(?:{_DAY})?|{_SEASON})")
-MONTH_DATE = re.compile(rf"{_MONTH}\s*(?:{_DAY})?")
+YEAR_DATE = re.compile(rf"{_YEAR}\s*(?:{_MONTH}\s*(?:{_DAY_AFTER_MONTH})?|{_SEASON})")
+MONTH_DATE = re.compile(rf"{_MONTH}\s*(?:{_DAY_AFTER_MONTH})?")
 DAY_DATE = re.compile(_DAY)
 # 一九四九，四，二十九。 (year, month and day in numerals separated by commas or dots)
 CN_LIST_DATE = re.compile(

@@ -58,7 +58,7 @@ _CLOSING_START = re.compile(
     r"盼复|望复|此复|谨上|敬上|此布|余不[一赘]|草此|匆此|握手|紧握你的手)"
 )
 _CLOSING_END = re.compile(
-    r"(?:敬礼|万岁|万寿无疆|永远健康|身体健康|健康|安好|大安|日安|近安|时安|刻安|春安|勋安|钧安|撰安|台安|"
+    r"(?:敬[礼札扎]|万岁|万寿无疆|永远健康|身体健康|健康|安好|大安|日安|近安|时安|刻安|春安|勋安|钧安|撰安|台安|"
     r"请指示|请批示|为盼|为荷|为祷|为要|此复|此致)[！!。.]*$"
 )
 # Tail formulas split off the end of the last body paragraph (特电布复，敬表欢迎。 / …专此，并希裁复。)
@@ -226,7 +226,9 @@ class _Reader:
         inner = m.group(1)
         found = find_cn_date(inner)
         if found is None:
-            return None
+            # OCR-garbled numerals (l941年8月б日): mostly digits around 年 and 月 or 日
+            legible = re.sub(r"[^0-9０-９〇○零一二三四五六七八九十廿卅年月日]", "", inner)
+            return m if "年" in inner and re.search("[月日]", inner) and len(legible) >= 0.7 * len(inner) else None
         rest = inner[:found.start] + inner[found.end:]
         if len(re.sub(r"[\s、，,至到—\-－~～0-9０-９一二三四五六七八九十廿卅〇○零年月日号春夏秋冬初底末上中下旬半]", "", rest)) > 4:
             return None
@@ -627,11 +629,13 @@ def _glued_vocative(reader: _Reader, u: _Unit) -> int | None:
     if u.kind is not PartKind.PARAGRAPH:
         return None
     t = reader.text(u)
-    m = re.match(r"^([^。，,；;！!？?：:“”\"（）()]{1,15})[：:]", t)
+    m = re.match(r"^([^。，,；;！!？?：:“”\"（）()]{1,40})[：:]", t)
     if not m or m.end() >= len(t):
         return None
     x = m.group(1).strip()
     if _NOT_VOCATIVE.search(x):
+        return None
+    if len(x) > 15 and not (_SALUTE_END.search(x) and "、" in x):
         return None
     if re.fullmatch(r"[×XＸ＊*○□]{1,6}", x) or _SALUTE_END.search(x) or x in reader.facts.names or (
             2 <= len(x) <= 3 and x[0] in _SURNAMES and re.fullmatch(r"[\u4e00-\u9fff]+", x)):
@@ -656,6 +660,9 @@ def _paren_dateline(reader: _Reader, u: _Unit) -> tuple[Node, str | None]:
     m = reader.paren_date(u)
     inner_start = u.start + m.start(1)
     found = find_cn_date(m.group(1), reader.facts.header_date)
+    if found is None:  # garbled: the whole inside is the date, with no @when
+        date = Node("date", inner_start, u.start + m.end(1))
+        return Node("dateline", u.start, u.start + m.end(), children=(date,)), None
     ds, de = inner_start + found.start, inner_start + found.end
     node = _dateline(reader, u.start, u.start + m.end(), ds, de, found.when)
     return node, found.when

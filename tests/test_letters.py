@@ -114,6 +114,8 @@ CN_DATES = [
     ("一北大三年十一月二十九日", None, None),
     ("文武59年6月7日", None, "1959-06-07"),
     ("没有日期", None, None),
+    ("八月六目", "1941-08-06", "1941-08-06"),  # OCR 目 for 日 after a month
+    ("项目", None, None),
     ("二月廿九日", "1957-02-01", "1957-02"),  # no 29th in 1957: the month only
     ("一九六四年二月廿九日", None, "1964-02-29"),
 ]
@@ -273,6 +275,19 @@ def test_addressees(title, salute, expected):
     body = f"{title}\n\n{salute}\n\n正文。" if salute else f"{title}\n\n（1946年6月22日）\n\n正文。"
     structure = find_letters(document(body, title=title, tags=("书信",)), split_parts(body))
     assert [(c.name, c.is_org) for c in structure.letters[0].addressees] == expected
+
+
+def test_ocr_garbled_opening_date_and_a_salute_glued_to_the_text():
+    body = "给凯丰的信\n\n（l943年4月22日）凯丰同志：从前你有几封信我还未回复。\n\n敬札！\n\n毛泽东\n\n四月二十二目"
+    doc = document(body, title="给凯丰的信", tags=("书信",), authors=("毛泽东",), dates=("1943-4-22",))
+    structure = find_letters(doc, split_parts(body))
+    assert_well_formed(body, structure)
+    opener = find(structure, "opener")[0]
+    assert [(n.tag, text_of(body, n)) for n in opener.children] == [
+        ("dateline", "（l943年4月22日）"), ("salute", "凯丰同志：")]
+    assert [text_of(body, n) for n in find(structure, "p")] == ["从前你有几封信我还未回复。"]
+    assert [text_of(body, n) for n in find(structure, "salute")][-1] == "敬札！"
+    assert [dict(n.attrs) for n in find(structure, "date")] == [{"when": "1943-04-22"}] * 2  # 4月22日 + the header year
 
 
 # ---------------------------------------------------------------- the seed
