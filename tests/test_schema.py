@@ -269,13 +269,13 @@ def _project_names() -> list[str]:
 
 
 def _trimmed(tree: etree._ElementTree) -> etree._ElementTree:
-    """A copy with at most two plain parts in a row and three terms: mutants then hit every kind of element."""
+    """A copy with at most two parts in a row and two terms: mutants then hit every kind of element."""
     tree = copy.deepcopy(tree)
     for parent in tree.getroot().iter(f"{{{TEI_NS}}}div", f"{{{TEI_NS}}}keywords"):
         run = 0
         for child in list(parent):
-            plain = etree.QName(child).localname in {"p", "quote", "ab", "term"} and not len(child)
-            run = run + 1 if plain else 0
+            part = etree.QName(child).localname in {"p", "quote", "ab", "term"}
+            run = run + 1 if part else 0
             if run > 2:
                 parent.remove(child)
     for element in tree.getroot().iter():
