@@ -19,6 +19,8 @@ from lxml import etree
 
 from conftest import PROJECT_RNG, ROOT, SEED, TEI_ALL_RNG, parse_tei, xpath
 from tei import ConvertOptions, convert_file
+from tei.model import Cert
+from tei.structure import DOCUMENT_TYPES
 from tei.vocab import TEI_NS, XML_NS
 
 SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
@@ -171,6 +173,17 @@ def test_letter_and_ocr_placements_are_valid_in_both(project_rng, project_schema
     assert tei_all.validate(tree), _first_error(tei_all)
     assert project_rng.validate(tree), _first_error(project_rng)
     assert _failed_codes(project_schematron, tree) == []
+
+
+def _closed_list(define: str) -> set[str]:
+    grammar = parse_tei(PROJECT_RNG)
+    return {v.text for v in grammar.xpath("//r:define[@name=$n]//r:value", namespaces={"r": RNG_NS}, n=define)}
+
+
+def test_closed_lists_match_the_code():
+    """A value added in the code must be added to the schema too; this says so before a user finds out."""
+    assert _closed_list("bha.docType") == set(DOCUMENT_TYPES)
+    assert _closed_list("bha.cert") == {cert.value for cert in Cert}
 
 
 # Closed lists and forms: small changes to the rich sample the project schema must reject.
