@@ -12,7 +12,6 @@ import re
 import subprocess
 import sys
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from lxml import etree
