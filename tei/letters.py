@@ -64,8 +64,10 @@ _CLOSING_END = re.compile(
 # Tail formulas split off the end of the last body paragraph (特电布复，敬表欢迎。 / …专此，并希裁复。)
 _TAIL_FORMULA = re.compile(
     r"^(?:特电布复|特电奉复|特此电复|特电|特此|专此|顺致|此致|即致|并致|顺颂|即颂|此颂|敬颂|敬祝|谨致|谨向|即请|顺候|"
-    r"当否|妥否|是否有当|是否可行|是否妥当)"
+    r"敬候|即候|敬请|致以|谨以|祝|并祝|顺祝|即祝|当否|妥否|是否有当|是否可行|是否妥当|致$)"
 )
+# A short last sentence that is a closing formula by its end alone (敬礼！, 敬候日安！).
+_TAIL_END = re.compile(r"(?:敬[礼札]|[大日近时刻春勋钧撰台]安|万岁|万寿无疆|永远健康|身体健康)[！!。]*$")
 _SIGN_MARK = re.compile(
     r"(?:[（(]\s*签\S?\s*[）)]|[（(]\s*印\s*[）)]|[（(]\s*盖章\s*[）)]|同叩|叩$|敬上$|谨上$|拜上$|手书$|同上$|谨启$|上$)"
 )
@@ -291,8 +293,9 @@ class _Reader:
             return None
         after = t[found.end:]
         after = after[_TIME_SUFFIX.match(after).end():]
-        if len(after) > 30 and not _FOOTNOTE.match(after) and after[:1] not in "（(":
-            return None
+        if len(after) > 30 and not _FOOTNOTE.match(after) and after[:1] not in "（(" and not (
+                found.start <= 12 and (self.known_name_in(t[:found.start]) or _SIGN_MARK.search(t[:found.start]))):
+            return None  # a date inside a sentence, unless a known signer precedes it (毛泽东十二月二十日夜你写的…)
         if t[found.end:found.end + 1] in tuple(_NOT_DATE_FOLLOW) and found.end < len(t):
             return None
         sig = t[:found.start]
@@ -363,7 +366,9 @@ class _Reader:
         for s, e in reversed(spans):
             sentence = t[s:e].strip()
             if _TAIL_FORMULA.match(sentence) or (start is not None and _CLOSING_END.search(sentence)
-                                                  and len(sentence) <= 20):
+                                                  and len(sentence) <= 20) or (
+                    len(sentence) <= 12 and _TAIL_END.search(sentence)) or (
+                    len(sentence) <= 30 and re.search(r"万岁[！!]+$", sentence)):
                 start = s
                 continue
             break
@@ -458,8 +463,18 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
             t = reader.text(cur)
             if cur.kind is PartKind.PARAGRAPH or cur.kind is PartKind.HEADING:
                 # the title glued to what follows it (…给中共中央的信致中国共产党…同志)
+                core = re.sub(r"[\s\"“”'！!?？\[\]]+$", "", reader.facts.title)
+                at = t.find(core) if len(core) >= 6 else -1
+                if at > 0 and re.search(r"[。！？!?日」”）)\]】]$", t[:at]) and not cur.split:
+                    # the title glued after the end of what precedes it (…十二月一日给徐特立同志的一封信)
+                    a, b = _cut(body, cur, cur.start + at)
+                    out.append(a)
+                    if b is not None:
+                        pending.insert(0, replace(b, split=False))
+                    continue
                 n = _fuzzy_prefix(t, reader.facts.title)
-                if n is not None and n < len(t) and len(t) - n <= 120 and not cur.split:
+                if n is not None and n < len(t) and not cur.split and (
+                        len(t) - n <= 120 or _PAREN_DATE.match(t[n:].lstrip())):
                     a, b = _cut(body, cur, cur.start + n)
                     out.append(replace(a, split=True, kind=cur.kind))
                     if b is not None:
@@ -473,6 +488,14 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
                         out.append(a)
                         pending.insert(0, replace(b, indented=True))
                         continue
+                mid = re.search(r"[（(]", t)
+                if mid and 0 < mid.start() <= 60 and not any(c in t[:mid.start()] for c in "。；;？?！!：:，,") \
+                        and reader.paren_date(replace(cur, start=cur.start + mid.start())):
+                    # 给谢觉哉的信（1941年8月6日）觉哉同志：: the title before an opening date
+                    a, b = _cut(body, cur, cur.start + mid.start())
+                    out.append(a)
+                    pending.insert(0, b)
+                    continue
                 m = reader.paren_date(cur)
                 if m and m.end() < len(t):
                     a, b = _cut(body, cur, cur.start + m.end())
@@ -629,13 +652,15 @@ def _glued_vocative(reader: _Reader, u: _Unit) -> int | None:
     if u.kind is not PartKind.PARAGRAPH:
         return None
     t = reader.text(u)
-    m = re.match(r"^([^。，,；;！!？?：:“”\"（）()]{1,40})[：:]", t)
+    m = re.match(r"^([^。；;！!？?：:“”\"（）()]{1,600}?)[：:]", t)
+    if m and len(m.group(1)) > 40 and not (_SALUTE_END.search(m.group(1)) and m.group(1).count("、") >= 3):
+        return None  # a long addressee list (李济深、沈钧儒、…诸先生共鉴：) only
     if not m or m.end() >= len(t):
         return None
     x = m.group(1).strip()
     if _NOT_VOCATIVE.search(x):
         return None
-    if len(x) > 15 and not (_SALUTE_END.search(x) and "、" in x):
+    if (len(x) > 15 or "，" in x or "," in x) and not (_SALUTE_END.search(x) and re.search("[、，,]", x)):
         return None
     if re.fullmatch(r"[×XＸ＊*○□]{1,6}", x) or _SALUTE_END.search(x) or x in reader.facts.names or (
             2 <= len(x) <= 3 and x[0] in _SURNAMES and re.fullmatch(r"[\u4e00-\u9fff]+", x)):
@@ -833,9 +858,41 @@ def _article(reader: _Reader, units: list[_Unit], heads: list[Node], opener: lis
     return _Built([div], False, bool(heads), (), None, ())
 
 
+def _split_signature_glue(reader: _Reader, rest: list[_Unit]) -> list[_Unit]:
+    """Cut a signature (and its date) off the paragraph OCR glued it to (…敬礼！毛泽东八月六日)."""
+    out: list[_Unit] = []
+    for k, u in enumerate(rest):
+        t = reader.text(u)
+        ends = [m.end() for m in re.finditer(r"[。！？!?]", t)]
+        formula = re.match(r"^.{0,30}?(?:敬[礼札]|[大日近时刻春勋钧撰台]安|健康|万岁)[！!。]*", t)
+        if formula and formula.end() < len(t) and not any(e > formula.end() for e in ends):
+            ends = [formula.end()]  # 此致同志的敬礼毛泽东: a formula, then the signature
+        if not ends or u.kind is not PartKind.PARAGRAPH or reader.is_note(u):
+            out.append(u)
+            continue
+        cut = ends[-1]
+        tail = _trim(reader.body, u.start + cut, u.end)
+        if tail[0] >= tail[1] or tail[1] - tail[0] > 45:
+            out.append(u)
+            continue
+        candidate = replace(u, start=tail[0], end=tail[1], indented="\xa0" in reader.body[u.start + cut:tail[0]])
+        nxt = rest[k + 1] if k + 1 < len(rest) else None
+        if reader.signed_split(candidate) or reader.signed_strength(candidate) == 2 or (
+                reader.signed_strength(candidate) == 1 and tail[1] - tail[0] <= 8
+                and nxt is not None and reader.date_unit(nxt)):
+            a, b = _cut(reader.body, u, u.start + cut)
+            if b is not None:
+                b = replace(b, indented=candidate.indented)
+            out.extend(x for x in (a, b) if x is not None)
+        else:
+            out.append(u)
+    return out
+
+
 def _closing(reader: _Reader, rest: list[_Unit]):
     """Split the units after the opener into body, closer, postscript and trailing notes."""
     body = reader.body
+    rest = _split_signature_glue(reader, rest)
     n = len(rest)
     anchor = None
     for k in range(1, n) if n > 1 else ():
@@ -896,7 +953,7 @@ def _closing(reader: _Reader, rest: list[_Unit]):
     c = anchor
     while c > 1 and (reader.closing_like(rest[c - 1]) or (
             len(reader.text(rest[c - 1])) <= 10 and reader.signed_strength(rest[c - 1]) == 1
-            and c - 2 >= 1 and reader.closing_like(rest[c - 2])) or (
+            and c - 2 >= 0 and (reader.closing_like(rest[c - 2]) or reader.tail_formula_start(rest[c - 2]) is not None)) or (
                 _plain_date(reader, rest[c - 1]) and c == anchor)):
         c -= 1
     body_units = list(rest[:c])
