@@ -3,8 +3,10 @@
 Input: ../shared/lmtext/archive-clean.txt.xz (sha256 checked). Every 20th block of 500 paragraphs is
 held out (not counted) so thresholds can be tuned on text the model has not seen.
 Output arrays: `chars` (code points of the vocabulary; id = index + 2, 0 = line boundary,
-1 = unknown), `total` (number of tokens), and per order n = 1..4 `keys{n}` (sorted n-gram keys,
-13 bits per id, delta-encoded) and `logc{n}` (round(16 * ln count), uint8).
+1 = unknown), `total` (number of tokens), `discount` (absolute discount n1 / (n1 + 2 n2) per order,
+before pruning), per order n = 1..4 `keys{n}` (sorted n-gram keys, 13 bits per id, delta-encoded)
+and `logc{n}` (round(16 * ln count), uint8), and for n = 1..3 `logfan{n}` (the same for the number
+of distinct characters seen after the n-gram, before pruning).
 Deterministic: same input, same bytes.
 
     python scripts/build_lm.py [--lmtext PATH] [--out tei/data/charlm.npz] [--heldout PATH]
@@ -68,13 +70,25 @@ def build(text: str) -> dict[str, np.ndarray]:
     ids = encode(text, chars)
     out = {"chars": np.array([ord(c) for c in chars], dtype=np.uint32),
            "total": np.array([len(ids)], dtype=np.int64)}
-    for n in range(1, 5):
-        keys, counts = ngram_counts(ids, n)
+    grams = [ngram_counts(ids, n) for n in range(1, 5)]
+    discount = []
+    for n, (keys, counts) in enumerate(grams, 1):
+        n1, n2 = np.sum(counts == 1), np.sum(counts == 2)
+        discount.append(n1 / (n1 + 2 * n2))
         keep = counts >= MIN_COUNT.get(n, 1)
-        keys, counts = keys[keep], counts[keep]
-        out[f"keys{n}"] = np.diff(keys, prepend=np.uint64(0))
-        out[f"logc{n}"] = np.minimum(np.rint(16 * np.log(counts)), 255).astype(np.uint8)
+        kept = keys[keep]
+        out[f"keys{n}"] = np.diff(kept, prepend=np.uint64(0))
+        out[f"logc{n}"] = quantize(counts[keep])
+        if n < 4:
+            prefix, fan = np.unique(grams[n][0] >> np.uint64(BITS), return_counts=True)
+            out[f"logfan{n}"] = quantize(fan[np.searchsorted(prefix, kept)])
+    out["discount"] = np.array(discount)
     return out
+
+
+def quantize(counts: np.ndarray) -> np.ndarray:
+    """round(16 * ln count) as uint8 (counts up to e^15.9)."""
+    return np.minimum(np.rint(16 * np.log(counts)), 255).astype(np.uint8)
 
 
 def main() -> None:

@@ -67,9 +67,10 @@ def samples(text: str, truth: dict[int, str]) -> tuple[np.ndarray, np.ndarray, n
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     pos, cand = ocr.candidates(table, cps, np.flatnonzero(table.row[cps] >= 0))
     x = ocr.features(lm, table, ocr._encode(lm, cps), pos, cand)
-    corr = np.array([chr(c) for c in table.char[cand]])
-    y = np.array([truth.get(int(p)) == c for p, c in zip(pos, corr)], dtype=np.float64)
-    return x, y, pos, corr
+    true = np.zeros(len(text), dtype=np.int64)
+    true[list(truth)] = [ord(c) for c in truth.values()]
+    corr = table.char[cand]
+    return x, (true[pos] == corr).astype(np.float64), pos, corr
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -121,7 +122,7 @@ def main() -> None:
              "bias": round(bias, 6), "threshold": round(cut(score[best], right, TARGET_PRECISION), 6)}
     model.update({k: round(cut(score[best], right, p), 6) for k, p in CERT_PRECISION.items()})
     kept = score[best] >= model["threshold"]
-    hits = sum(truth.get(int(p)) == c for p, c in zip(pos2[best][kept], corr2[best][kept]))
+    hits = sum(truth.get(int(p)) == chr(c) for p, c in zip(pos2[best][kept], corr2[best][kept]))
     model["synthetic"] = {"errors": len(truth), "flagged": int(kept.sum()),
                           "detected": int(right[kept].sum()), "corrected": int(hits)}
     a.out.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -3,7 +3,8 @@
 Noisy channel, one character at a time: every CJK character the archive's OCR engine is known to
 misread (tei/data/confusions.tsv) gets the readings it was misread from as candidates. Each
 candidate is described by FEATURES: how it changes the log probability of itself and the three
-characters after it under a character 4-gram model of the archive's clean text (stupid backoff,
+characters after it under a character 4-gram model of the archive's clean text (interpolated
+absolute discounting,
 tei/data/charlm.npz), and how often the OCR made that confusion. A logistic score over them
 (tei/data/ocr_model.json, fitted on synthetic errors in held-out archive text, not on the dev gold)
 accepts the best candidate of a position when it reaches the threshold. Errors come in runs
@@ -22,23 +23,26 @@ import numpy as np
 from tei.model import Cert, Suspect
 from tei.resources import BITS, ORDER, CharLM, char_lm, confusions, ocr_model, protected_terms
 
-BACKOFF = float(np.log(0.4))
-"""Stupid-backoff penalty per order dropped."""
 UNSEEN = -16.0
 """Log probability of a token the model never saw."""
 MIN_COUNT = 1
 """Confusion pairs seen fewer times than this are not used as candidates."""
 PASSES = 3
 CHUNK = 8192
+BASE_RATE = 0.004
+"""Characters flagged per CJK character at the model's threshold on its synthetic test text."""
+DENSITY_PRIOR_CHARS = 3000
+DENSITY_SHIFT_MAX = 3.0
 RUN_MARGIN = 4.0
 """Candidates this far below the threshold may still be accepted as part of a run (see _runs)."""
 USER_COUNT = 5
 """Count given to a user confusion pair without one."""
-FEATURES = ("d0", "d1", "d2", "d3", "alt0", "prior", "lncount", "lnfreq_sic", "unknown_sic",
-            "order_base", "order_alt")
-"""Per candidate: LM change at the character and the 3 after it, LM log prob of the candidate,
-channel log odds, ln count of the pair, ln frequency of the printed character (0 and unknown_sic = 1
-when the model never saw it), summed n-gram orders matched before and after the change."""
+FEATURES = ("d0", "d1", "d2", "d3", "alt0", "prior", "lncount", "lnfreq_sic", "order_base",
+            "order_alt", "min_left_right", "losses", "base0")
+"""Per candidate: LM log-prob change at the character (d0) and the 3 after it, LM log prob of the
+candidate, channel log odds, ln count of the pair, ln frequency of the printed character, summed
+n-gram orders matched before and after the change, the smaller of the change at the character and
+after it, the sum of the changes that are losses, LM log prob of the printed character."""
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 
 
@@ -76,9 +80,10 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
     weak: dict[int, tuple[int, float]] = {}
     for n in range(PASSES):
         best = _best(lm, table, ids, cps, todo)
-        found = {i: v for i, v in best.items() if v[1] >= threshold}
         if n == 0:
+            threshold -= _density_shift(body, sum(v[1] >= threshold for v in best.values()))
             weak = {i: v for i, v in best.items() if threshold - RUN_MARGIN <= v[1] < threshold}
+        found = {i: v for i, v in best.items() if v[1] >= threshold}
         if not found:
             break
         accepted.update(found)
@@ -113,7 +118,7 @@ def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
             tok = lm.lut[ord(r)]
             token.append(tok)
             char.append(ord(r))
-            prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0])
+            prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0][0])
             user.append(u)
             lncount.append(np.log(n))
         start.append(len(token))
@@ -138,8 +143,8 @@ def _encode(lm: CharLM, cps: np.ndarray) -> np.ndarray:
     return np.concatenate([pad, lm.lut[cps], pad])
 
 
-def _lookup(lm: CharLM, n: int, key: np.ndarray) -> np.ndarray:
-    """ln count of each order-n key, NaN where the key is not in the model.
+def _lookup(lm: CharLM, n: int, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ln count and ln fan-out (orders below ORDER) of each order-n key, NaN where it is unknown.
 
     The keys are searched in sorted order: several times faster on tables of millions of keys.
     """
@@ -148,7 +153,10 @@ def _lookup(lm: CharLM, n: int, key: np.ndarray) -> np.ndarray:
     at = np.empty(len(key), dtype=np.int64)
     at[order] = np.searchsorted(keys, key[order])
     at = np.minimum(at, len(keys) - 1)
-    return np.where(keys[at] == key, lm.logc[n - 1][at], np.nan)
+    found = keys[at] == key
+    count = np.where(found, lm.logc[n - 1][at], np.nan)
+    fan = np.where(found, lm.logfan[n - 1][at], np.nan) if n < ORDER else count
+    return count, fan
 
 
 def _key(tokens: np.ndarray, end: np.ndarray | int, n: int) -> np.ndarray:
@@ -161,28 +169,32 @@ def _key(tokens: np.ndarray, end: np.ndarray | int, n: int) -> np.ndarray:
 
 
 def _counts(lm: CharLM, ids: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """(len(ends), ORDER + 1): ln token total, then ln count of the n-gram of ids ending at each end."""
-    out = np.full((len(ends), ORDER + 1), np.nan)
-    out[:, 0] = lm.log_total
+    """(len(ends), ORDER + 1, 2): for the n-gram of ids ending at each end (n = 1..ORDER; n = 0
+    holds the token total), its ln count and ln fan-out."""
+    out = np.full((len(ends), ORDER + 1, 2), np.nan)
+    out[:, 0, 0] = lm.log_total
     for n in range(1, ORDER + 1):
         ok = ends >= n - 1
-        out[ok, n] = _lookup(lm, n, _key(ids, ends[ok], n))
+        count, fan = _lookup(lm, n, _key(ids, ends[ok], n))
+        out[ok, n, 0], out[ok, n, 1] = count, fan
     return out
 
 
-def _logprob(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stupid-backoff ln P and longest matched order (0: unseen token) of the tokens at positions
-    1.. of counts (m, k + 1, ORDER + 1), each against the counts at the position before it."""
+def _logprob(lm: CharLM, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Interpolated absolute-discounting ln P and longest matched order (0: unseen token) of the
+    tokens at positions 1.. of counts (m, k + 1, ORDER + 1, 2), each with the position before it
+    as context."""
     prev, cur = counts[:, :-1], counts[:, 1:]
-    seen = ~np.isnan(cur[..., 1])
-    out = np.where(seen, cur[..., 1] - cur[..., 0], UNSEEN) + (ORDER - 1) * BACKOFF
+    seen = ~np.isnan(cur[..., 1, 0])
+    prob = np.exp(np.where(seen, cur[..., 1, 0] - cur[..., 0, 0], UNSEEN))
     order = seen.astype(np.float64)
     for n in range(2, ORDER + 1):
-        est = cur[..., n] - prev[..., n - 1]
-        hit = ~np.isnan(est)
-        out = np.where(hit, est + (ORDER - n) * BACKOFF, out)
-        order = np.where(hit, n, order)
-    return out, order
+        d = lm.discount[n - 1]
+        ctx, fan = np.exp(prev[..., n - 1, 0]), np.exp(prev[..., n - 1, 1])
+        count = np.exp(np.nan_to_num(cur[..., n, 0], nan=-np.inf))
+        prob = np.where(np.isnan(ctx), prob, (np.maximum(count - d, 0) + d * fan * prob) / ctx)
+        order = np.where(count > 0, n, order)
+    return np.log(prob), order
 
 
 def candidates(table: _Table, cps: np.ndarray, todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -209,13 +221,27 @@ def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
     win[:, ORDER - 1] = table.token[cand]
     for k in range(ORDER):
         for n in range(k + 1, ORDER + 1):
-            alt[:, k + 1, n] = _lookup(lm, n, _key(win, ORDER - 1 + k, n))
-    base_lp, base_order = _logprob(base)
-    alt_lp, alt_order = _logprob(alt)
-    freq = base[:, 1, 1]
+            alt[:, k + 1, n, 0], alt[:, k + 1, n, 1] = _lookup(lm, n, _key(win, ORDER - 1 + k, n))
+    base_lp, base_order = _logprob(lm, base)
+    alt_lp, alt_order = _logprob(lm, alt)
+    freq = base[:, 1, 1, 0]
+    delta = alt_lp - base_lp
     return np.column_stack([
-        alt_lp - base_lp, alt_lp[:, 0], table.prior[cand], table.lncount[cand], np.nan_to_num(freq),
-        np.isnan(freq), base_order.sum(axis=1), alt_order.sum(axis=1)])
+        delta, alt_lp[:, 0], table.prior[cand], table.lncount[cand], np.nan_to_num(freq),
+        base_order.sum(axis=1), alt_order.sum(axis=1), np.minimum(delta[:, 0], delta[:, 1:].sum(axis=1)),
+        np.minimum(delta, 0).sum(axis=1), base_lp[:, 0]])
+
+
+def _density_shift(body: str, flagged: int) -> float:
+    """How much to lower the threshold for a body whose first pass flagged `flagged` characters.
+
+    The model was fitted at one error density; a document's own density (smoothed towards that
+    one by DENSITY_PRIOR_CHARS characters) moves the prior odds of an error, so the threshold moves
+    by the log ratio, within ±DENSITY_SHIFT_MAX.
+    """
+    cjk = len(CJK.findall(body))
+    rate = (flagged + DENSITY_PRIOR_CHARS * BASE_RATE) / (cjk + DENSITY_PRIOR_CHARS)
+    return float(np.clip(np.log(rate / BASE_RATE), -DENSITY_SHIFT_MAX, DENSITY_SHIFT_MAX))
 
 
 def _best(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,

@@ -21,12 +21,16 @@ class CharLM:
         lut: code point -> token id (0 line boundary, 1 unknown, 2.. vocabulary).
         keys: per order n (index n - 1), sorted n-gram keys (BITS bits per id, oldest first).
         logc: per order, natural log of the count of the matching key.
+        logfan: for orders 1..ORDER - 1, ln of the number of distinct tokens seen after the key.
+        discount: absolute discount per order (index n - 1).
         log_total: natural log of the number of tokens counted.
     """
 
     lut: np.ndarray
     keys: tuple[np.ndarray, ...]
     logc: tuple[np.ndarray, ...]
+    logfan: tuple[np.ndarray, ...]
+    discount: np.ndarray
     log_total: float
 
 
@@ -50,7 +54,8 @@ def char_lm() -> CharLM:
         lut[ord("\n")] = 0
         keys = tuple(np.cumsum(z[f"keys{n}"], dtype=np.uint64) for n in range(1, ORDER + 1))
         logc = tuple(z[f"logc{n}"].astype(np.float32) / 16 for n in range(1, ORDER + 1))
-        return CharLM(lut, keys, logc, float(np.log(z["total"][0])))
+        logfan = tuple(z[f"logfan{n}"].astype(np.float32) / 16 for n in range(1, ORDER))
+        return CharLM(lut, keys, logc, logfan, z["discount"], float(np.log(z["total"][0])))
 
 
 @lru_cache(maxsize=1)
