@@ -6,7 +6,9 @@ Placements are a contract others query: title and authors in titleStmt, the arch
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -35,7 +37,7 @@ def build_header(document: Document, letters: Sequence[Letter], options: HeaderO
     """The complete teiHeader for `document`."""
     return E.teiHeader(
         _file_desc(document, options),
-        _encoding_desc(options),
+        deepcopy(_encoding_desc(options.version, options.ocr_marked)),
         _profile_desc(document, letters, options),
     )
 
@@ -45,20 +47,14 @@ def _file_desc(document: Document, options: HeaderOptions) -> etree._Element:
     title_stmt = E.titleStmt(E.title(header.title))
     for author in header.authors:
         title_stmt.append(E.author(_name(correspondent(author))))
-    title_stmt.append(E.respStmt(
-        E.resp("Marking of suspected OCR errors (choice/sic/corr) and letter structure, automatically"),
-        E.name(f"tei {options.version}"),
-        {XML_ID: OCR_RESP_ID},
-    ))
+    title_stmt.append(deepcopy(_resp_stmt(options.version)))
     publication = E.publicationStmt(
         E.distributor(ARCHIVE_NAME),
         E.idno(header.article_id, type="bha"),
     )
     if options.timestamp:
         publication.append(E.date(options.timestamp, when=options.timestamp))
-    publication.append(E.availability(E.p(
-        f"Historical public document collected by {ARCHIVE_NAME}; no licence stated by the archive."
-    )))
+    publication.append(deepcopy(_availability()))
     return E.fileDesc(title_stmt, publication, E.sourceDesc(_source_bibl(document)))
 
 
@@ -90,17 +86,33 @@ def _is_book_author(name: str, document_authors: Sequence[str]) -> bool:
     return any(author and author in name for author in document_authors)
 
 
-def _encoding_desc(options: HeaderOptions) -> etree._Element:
+@lru_cache(maxsize=None)
+def _resp_stmt(version: str) -> etree._Element:
+    """The tool's respStmt, the target of every corr/@resp (built once, copied into each header)."""
+    return E.respStmt(
+        E.resp("Marking of suspected OCR errors (choice/sic/corr) and letter structure, automatically"),
+        E.name(f"tei {version}"),
+        {XML_ID: OCR_RESP_ID},
+    )
+
+
+@lru_cache(maxsize=None)
+def _availability() -> etree._Element:
+    return E.availability(E.p(f"Historical public document collected by {ARCHIVE_NAME}; no licence stated by the archive."))
+
+
+@lru_cache(maxsize=None)
+def _encoding_desc(version: str, ocr_marked: bool) -> etree._Element:
     correction = (
         "Suspected OCR errors are kept as printed in <sic> and the proposed reading is given in "
         "<corr> inside <choice>, with @cert (high, medium, low) and @resp pointing to the respStmt "
         f"#{OCR_RESP_ID}; a lone <sic> marks a position that is surely wrong without a confident "
         "correction. No other change was made to the text."
-        if options.ocr_marked else
+        if ocr_marked else
         "Suspected OCR errors were not marked in this file; the text is as in the export."
     )
     return E.encodingDesc(
-        E.appInfo(E.application(E.label("tei"), ident="tei", version=options.version)),
+        E.appInfo(E.application(E.label("tei"), ident="tei", version=version)),
         E.editorialDecl(
             E.correction(E.p(correction)),
             E.normalization(E.p("The text is not normalised: characters, variants and punctuation are as in the export.")),
