@@ -32,10 +32,11 @@ def _make_part(body: str, start: int, end: int) -> Part | None:
         end -= 1
     if start >= end:
         return None
-    heading = _HEADING.match(body, start, end)
+    at_line_start = start == 0 or body[start - 1] == "\n"  # markers count only there, as in the export
+    heading = _HEADING.match(body, start, end) if at_line_start else None
     if heading:
         return Part(PartKind.HEADING, heading.end(), end, level=heading.end() - start - 1)
-    if body.startswith("> ", start, end):
+    if at_line_start and body.startswith("> ", start, end):
         return Part(PartKind.QUOTE, start + 2, end)
     if end - start <= 8 and all(ch in ORNAMENTS or ch.isspace() for ch in body[start:end]):
         return Part(PartKind.ORNAMENT, start, end)

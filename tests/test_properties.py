@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tei import ConvertOptions, convert_bytes, serialize
@@ -59,6 +59,7 @@ def test_reader_round_trips_generated_exports(article_id, title, dates, flag, au
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=_BODY, ocr=st.booleans())
+@example(body=" # 的", ocr=False)  # a marker not at a line start is text
 def test_conversion_loses_nothing(body, ocr):
     data = _export("0123456789", "题", ["1963-11-29"], "false", ["作者"], ["书信"], body, "")
     result = convert_bytes(data, "gen", ConvertOptions(ocr=ocr))
