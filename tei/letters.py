@@ -58,8 +58,8 @@ _CLOSING_START = re.compile(
     r"盼复|望复|此复|谨上|敬上|此布|余不[一赘]|草此|匆此|握手|紧握你的手)"
 )
 _CLOSING_END = re.compile(
-    r"(?:敬[礼札扎]|万岁|万寿无疆|永远健康|身体健康|健康|安好|大安|日安|近安|时安|刻安|春安|勋安|钧安|撰安|台安|"
-    r"请指示|请批示|为盼|为荷|为祷|为要|此复|此致)[！!。.]*$"
+    r"(?:敬[礼札扎]|万岁|万寿无疆|永远健康|身体健康|健康|安好|[大日近时刻春勋钧撰台编文教俪著研]安|[文近时著大春夏秋冬]祺|"
+    r"请指示|请批示|为盼|为荷|为祷|为要|此复|此致|同此)[！!。.]*$"
 )
 # Tail formulas split off the end of the last body paragraph (特电布复，敬表欢迎。 / …专此，并希裁复。)
 _TAIL_FORMULA = re.compile(
@@ -85,8 +85,9 @@ _NOT_DATE_FOLLOW = "的之电以前后起至到，、是在"
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
     "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤康易乔"
-    "聂陶柯饶谷耿关廉安齐粟习薄乌"
-)
+    "聂陶柯饶谷耿关廉安齐粟习薄乌费倪庞祝严华温季葛伍俞施梅鲁章阎喻殷刁柳岳牛欧管童左申池翟包窦伏成滕缪宁纪"
+    "舒屈项翁戚洪甘荣樊尤焦单毕闻仇符卜寇苗凌阮隋蓝麦冉艾凤郁景谌"
+) - set("华成关安向")  # also common first characters of topic words (华北, 成立, 关于, 安全, 向…)
 _GENERIC_ADDRESSEES = {"同志", "同志们", "同志门", "朋友", "朋友们", "先生", "先生们", "诸位", "各位", "大家",
                        "全体同志", "同胞们", "战友们", "女士们先生们"}
 _KNOWN_ORGS = ("中国共产党中央委员会", "苏联共产党中央委员会", "中共中央", "苏共中央", "中央人民政府",
@@ -299,6 +300,8 @@ class _Reader:
         if t[found.end:found.end + 1] in tuple(_NOT_DATE_FOLLOW) and found.end < len(t):
             return None
         sig = t[:found.start]
+        if sig.endswith(("（", "(")):
+            sig = sig[:-1]  # 苏金伞上（一九四三年）十一月十日: the bracket opens the dateline
         if t[:1] in "（(" or not re.search(r"[\u4e00-\u9fff]", sig) or not self._signature_text(
                 sig, weak_limit=20, indented=u.indented):
             return None
@@ -344,12 +347,17 @@ class _Reader:
         if found.start != 0:
             # 莫斯科，一九六三年十一月二十九日: a place before the date
             place = re.sub(r"[\s，,、于]", "", t[:found.start])
-            if place not in _PLACES or found.start > 12:
+            if place not in _PLACES + ("（", "(") or found.start > 12:
                 return None
         # a bare day (十日) or month is too weak unless it fills the unit
         end = found.end
         if end < len(t) and t[end] in _NOT_DATE_FOLLOW:
             return None
+        if found.start > 0 and t[found.start - 1] in "（(" and t[end:end + 1] in "）)":
+            end += 1  # （一九四三年）十一月十日
+            more = find_cn_date(t[end:], self.facts.header_date)
+            if more is not None and more.start == 0:
+                end += more.end
         end += _TIME_SUFFIX.match(t[end:]).end()
         place = re.match(r"\s*于(?:%s|[\u4e00-\u9fff]{2})" % "|".join(_PLACES3), t[end:])
         if place:
@@ -372,6 +380,11 @@ class _Reader:
                 start = s
                 continue
             break
+        if start is None:
+            # a closing clause after the last comma (…即为奉上也，即问：)
+            clause = re.search(r"[，,]\s*((?:即|顺|并|此|敬)(?:问|颂|致|请|祝|候)[：:]?)\s*$", t)
+            if clause:
+                start = clause.start(1)
         if start is None or start == 0:
             return None
         while start < len(t) and t[start].isspace():
@@ -490,6 +503,7 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
                         continue
                 mid = re.search(r"[（(]", t)
                 if mid and 0 < mid.start() <= 60 and not any(c in t[:mid.start()] for c in "。；;？?！!：:，,") \
+                        and is_letter_title(t[:mid.start()]) \
                         and reader.paren_date(replace(cur, start=cur.start + mid.start())):
                     # 给谢觉哉的信（1941年8月6日）觉哉同志：: the title before an opening date
                     a, b = _cut(body, cur, cur.start + mid.start())
@@ -595,7 +609,9 @@ def _items(reader: _Reader, units: list[_Unit]) -> list[list[_Unit]]:
             prev = units[i - 1]
             head_at = None
             if prev.kind is PartKind.HEADING or (reader.title_like(prev) and not reader.signed_split(prev)
-                                                  and not reader.date_unit(prev)):
+                                                  and not reader.date_unit(prev) and (
+                                                      reader.signed_strength(prev) < 2
+                                                      or is_letter_title(reader.text(prev)))):
                 head_at = i - 1
                 if head_at <= starts[-1] + 1 and all(
                         reader.title_like(v) for v in units[starts[-1]:head_at + 1]):
@@ -773,8 +789,10 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
             if a is not None and b is not None:
                 units = units[:i] + [a, b] + units[i + 1:]
                 n = len(units)
-    while i < n and len(salutes) < 2 and reader.salute_like(
-            units[i], lenient=units[i].split and not salutes and bool(heads)) and (
+    while i < n and len(salutes) < 2 and (reader.salute_like(
+            units[i], lenient=units[i].split and not salutes and bool(heads)) or (
+                not salutes and i + 1 < n and len(reader.text(units[i])) <= 30 and units[i].kind is PartKind.PARAGRAPH
+                and re.search(r"(?:并转|转|并|并报|并告)$", reader.text(units[i])) and reader.salute_like(units[i + 1]))) and (
                 not salutes or len(reader.text(units[i])) <= 20 or _SALUTE_START.match(reader.text(units[i]))):
         salutes.append(units[i])
         opener.append(Node("salute", units[i].start, units[i].end))
@@ -975,9 +993,10 @@ def _closing(reader: _Reader, rest: list[_Unit]):
         if glued:
             closer.append(Node("signed", u.start, glued[0]))
             signed_texts.append(body[u.start:glued[0]])
-            du = reader.date_unit(replace(u, start=glued[1]))
+            line_start = _trim(body, glued[0], glued[1])[0]  # from a bracket before the date, if any
+            du = reader.date_unit(replace(u, start=line_start))
             end = du[2] if du else glued[2]
-            closer.append(_dateline(reader, glued[1], end, glued[1], glued[2]))
+            closer.append(_dateline(reader, line_start, end, glued[1], glued[2]))
             if end < u.end:
                 _, rem = _cut(body, u, end)
                 if rem is not None:

@@ -290,6 +290,19 @@ def test_ocr_garbled_opening_date_and_a_salute_glued_to_the_text():
     assert [dict(n.attrs) for n in find(structure, "date")] == [{"when": "1943-04-22"}] * 2  # 4月22日 + the header year
 
 
+def test_two_line_salute_and_a_bracketed_year_before_the_date():
+    body = ("# 费孝通给某某的信\n\n费孝通\n\n克勤院长并转\n\n格平院长：\n\n正文，即问：\n\n编安\n\n"
+            "肖军  肖红二位先生同此\n\n\xa0苏金伞上（一九四三年）十一月十日")
+    doc = document(body, title="费孝通给某某的信", tags=("书信",))
+    structure = find_letters(doc, split_parts(body))
+    assert_well_formed(body, structure)
+    assert [text_of(body, n) for n in find(structure, "byline")] == ["费孝通"]
+    assert [text_of(body, n) for n in find(structure, "salute")] == [
+        "克勤院长并转", "格平院长：", "即问：", "编安", "肖军  肖红二位先生同此"]
+    assert [text_of(body, n) for n in find(structure, "signed")] == ["苏金伞上"]
+    assert [text_of(body, n) for n in find(structure, "dateline")] == ["（一九四三年）十一月十日"]
+
+
 # ---------------------------------------------------------------- the seed
 
 @pytest.fixture(scope="module")
