@@ -54,6 +54,14 @@ DOTTED_DATE = re.compile(
 )
 
 
+# Any characters where the numerals should be, for dates OCR has garbled (二月二t一日): accepted
+# only when they hold some numerals, and valued only when the legible ones agree with the header.
+_ANY = r"[^\s，。、：；！？（）()\[\]年月日]"
+LENIENT_DATE = re.compile(
+    rf"(?:(?P<y>{_ANY}{{2,4}})[年午])?(?P<m>{_ANY}{{1,2}})[月日](?P<d>{_ANY}{{1,3}})[日号目曰白自口月]"
+)
+
+
 @dataclass(frozen=True)
 class DateMatch:
     """A date found in text: its span and its ISO value (None when unreadable)."""
@@ -186,7 +194,48 @@ def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
             ):
                 best = cand
             break
+    loose = _lenient(text, header)
+    if loose is not None and (best is None or (loose.start <= best.start and loose.end > best.end)):
+        best = loose
     return best
+
+
+def _cn_small(n: int) -> str:
+    """12 → 十二, 21 → 二十一, 30 → 三十 (as dates are printed)."""
+    digits = "〇一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, units = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[units] if units else "")
+
+
+def _agrees(written: str, expected: tuple[str, ...]) -> bool:
+    """Every legible numeral of `written` matches one of the `expected` spellings, position by position."""
+    for form in expected:
+        if len(form) != len(written):
+            continue
+        if all(_DIGIT.get(w, -1) == _DIGIT.get(e, -2) or w == e or (w not in _DIGIT and w not in "十廿卅")
+               for w, e in zip(written, form)):
+            return True
+    return False
+
+
+def _lenient(text: str, header: str | None) -> DateMatch | None:
+    for m in LENIENT_DATE.finditer(text):
+        tokens = [t for t in (m.group("y"), m.group("m"), m.group("d")) if t]
+        numerals = sum(c in _DIGIT or c in "十廿卅" for t in tokens for c in t)
+        if numerals < 2 or any(not any(c in _DIGIT or c in "十廿卅" for c in t) for t in tokens[-2:]):
+            continue
+        hy, hm, hd = _header_parts(header)
+        when = None
+        if hy and hm and hd:
+            ok = _agrees(m.group("m"), (_cn_small(hm), str(hm))) and _agrees(m.group("d"), (_cn_small(hd), str(hd)))
+            if m.group("y"):
+                ok = ok and _agrees(m.group("y"), ("".join("〇一二三四五六七八九"[int(c)] for c in "%04d" % hy),
+                                                   "%04d" % hy, "%02d" % (hy % 100)))
+            when = _iso(hy, hm, hd) if ok else None
+        return DateMatch(m.start(), m.end(), when, when is not None)
+    return None
 
 
 def parse_cn_date(text: str, header: str | None = None) -> str | None:

@@ -113,6 +113,11 @@ CN_DATES = [
     ("一北大三年十一月二十九日", "1964-11-29", None),
     ("一北大三年十一月二十九日", None, None),
     ("文武59年6月7日", None, "1959-06-07"),
+    # garbled month or day: the header's date when the legible numerals agree, else no value
+    ("二月二t一日", "1943-02-21", "1943-02-21"),
+    ("二月三t一日", "1943-02-21", None),
+    ("一九四三年二月二十-日", "1943-02-21", "1943-02-21"),
+    ("二月二t一日", None, None),
     ("没有日期", None, None),
     ("八月六目", "1941-08-06", "1941-08-06"),  # OCR 目 for 日 after a month
     ("项目", None, None),
