@@ -29,8 +29,6 @@ MIN_COUNT = 1
 """Confusion pairs seen fewer times than this are not used as candidates."""
 PASSES = 3
 CHUNK = 8192
-BASE_RATE = 0.004
-"""Characters flagged per CJK character at the model's threshold on its synthetic test text."""
 DENSITY_PRIOR_CHARS = 3000
 DENSITY_SHIFT_MAX = 3.0
 RUN_MARGIN = 4.0
@@ -239,9 +237,9 @@ def _density_shift(body: str, flagged: int) -> float:
     one by DENSITY_PRIOR_CHARS characters) moves the prior odds of an error, so the threshold moves
     by the log ratio, within ±DENSITY_SHIFT_MAX.
     """
-    cjk = len(CJK.findall(body))
-    rate = (flagged + DENSITY_PRIOR_CHARS * BASE_RATE) / (cjk + DENSITY_PRIOR_CHARS)
-    return float(np.clip(np.log(rate / BASE_RATE), -DENSITY_SHIFT_MAX, DENSITY_SHIFT_MAX))
+    base = ocr_model().flag_rate
+    rate = (flagged + DENSITY_PRIOR_CHARS * base) / (len(CJK.findall(body)) + DENSITY_PRIOR_CHARS)
+    return float(np.clip(np.log(rate / base), -DENSITY_SHIFT_MAX, DENSITY_SHIFT_MAX))
 
 
 def _best(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,

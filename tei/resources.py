@@ -88,6 +88,7 @@ class OcrModel:
 
     Attributes:
         cert_high, cert_medium: scores at or above which a suspect gets cert high / medium.
+        flag_rate: share of CJK characters flagged at the threshold in the model's synthetic test text.
     """
 
     features: tuple[str, ...]
@@ -96,6 +97,7 @@ class OcrModel:
     threshold: float
     cert_high: float
     cert_medium: float
+    flag_rate: float
 
 
 @lru_cache(maxsize=1)
@@ -103,4 +105,4 @@ def ocr_model() -> OcrModel:
     """The decision weights of tei/data/ocr_model.json (built by scripts/build_ocr_model.py)."""
     d = json.loads(_read_bytes("ocr_model.json"))
     return OcrModel(tuple(d["features"]), np.array(d["weights"]), d["bias"], d["threshold"],
-                    d["cert_high"], d["cert_medium"])
+                    d["cert_high"], d["cert_medium"], d["flag_rate"])
