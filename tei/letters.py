@@ -434,7 +434,8 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
         if b.is_letter and not b.addressees and headless_only and b is letter_items[0]:
             b.addressees = tuple(dict.fromkeys(_title_addressees(facts.title)))
         if b.is_letter and (b.has_head or b.addressees or len(letter_items) == 1):
-            letters.append(Letter(senders=_senders(document, reader, b), addressees=b.addressees,
+            title = b.head_text or (facts.title if b is letter_items[0] else "")
+            letters.append(Letter(senders=_senders(document, reader, b, title), addressees=b.addressees,
                                   when=b.when or (facts.header_date if len(letter_items) == 1 else None)))
     return Structure(divs=tuple(divs), letters=tuple(letters))
 
@@ -654,6 +655,7 @@ class _Built:
     addressees: tuple[Correspondent, ...]
     when: str | None
     signed_texts: tuple[str, ...]
+    head_text: str = ""
 
 
 def is_letter_document_title(title: str) -> bool:
@@ -831,7 +833,7 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
     if not first and not heads and not salutes:
         # a headless fragment after another item: a letter's end, not a letter of its own
         pass
-    return _Built(out, True, bool(heads), addressees, when or close_when, tuple(signed_texts))
+    return _Built(out, True, bool(heads), addressees, when or close_when, tuple(signed_texts), head_text)
 
 
 def _with_sections(units: list[_Unit]) -> list[Node]:
@@ -1129,10 +1131,32 @@ def _addressees(reader: _Reader, salutes: list[_Unit], head_text: str) -> tuple[
     return tuple(dict.fromkeys(from_title))
 
 
-def _senders(document: Document, reader: _Reader, built: _Built) -> tuple[Correspondent, ...]:
-    authors = [a.strip() for a in document.header.authors if a.strip()]
-    if authors:
-        return tuple(correspondent(a) for a in authors)
+def _title_senders(title: str) -> list[Correspondent]:
+    """苏共中央一九六三年十一月二十九日给中共中央的信 → 苏共中央; 毛泽东、朱德关于…给卢汉的电报 → both."""
+    m = re.match(r"^(.{2,40}?)(?:写给|给|致|复)", re.sub(r"\s+", "", title))
+    if not m:
+        return []
+    writers = m.group(1).split("关于")[0]
+    found = find_cn_date(writers)
+    while found is not None and found.end > found.start:
+        writers = writers[:found.start] + writers[found.end:]
+        found = find_cn_date(writers)
+    out = []
+    for name in re.split(r"[、，,和与（）()]", writers):
+        name = re.sub(r"(?:等人|等同志|等)$", "", name.strip())
+        if name and (is_organisation(name) or (2 <= len(name) <= 4 and name[0] in _SURNAMES)):
+            out.append(correspondent(name))
+    return out
+
+
+def _senders(document: Document, reader: _Reader, built: _Built, title: str) -> tuple[Correspondent, ...]:
+    """The authors, with the bodies and co-signers the title names as writers (苏共中央…给…的信)."""
+    authors = [correspondent(a.strip()) for a in document.header.authors if a.strip()]
+    from_title = _title_senders(title)
+    if authors or from_title:
+        orgs = [c for c in from_title if c.is_org and c not in authors]
+        people = [c for c in from_title if not c.is_org and c not in authors]
+        return tuple(dict.fromkeys(orgs + authors + people))
     out = []
     for text in built.signed_texts:
         text = re.sub(r"\s+", "", text)

@@ -267,6 +267,19 @@ def test_a_reply_in_the_same_text_and_a_date_above_the_signature():
         (Correspondent("乙", False),), (Correspondent("甲", False),)]
 
 
+@pytest.mark.parametrize("title, authors, expected", [
+    ("苏共中央一九六三年十一月二十九日给中共中央的信", ("赫鲁晓夫",), [("苏共中央", True), ("赫鲁晓夫", False)]),
+    ("毛泽东、朱德关于云南省国民党政府军起义给卢汉的电报", ("毛泽东",), [("毛泽东", False), ("朱德", False)]),
+    ("中央军委、国务院给内蒙古军区的复电", (), [("中央军委", True), ("国务院", True)]),
+    ("朱德等给何应钦、白崇禧的电报", ("毛泽东",), [("毛泽东", False), ("朱德", False)]),
+    ("关于财经建设的基本方针给谢觉哉的信", ("毛泽东",), [("毛泽东", False)]),
+])
+def test_senders(title, authors, expected):
+    body = f"{title}\n\n某某同志：\n\n正文。"
+    structure = find_letters(document(body, title=title, authors=authors, tags=("书信",)), split_parts(body))
+    assert [(c.name, c.is_org) for c in structure.letters[0].senders] == expected
+
+
 @pytest.mark.parametrize("title, salute, expected", [
     ("给谢觉哉的信", "觉哉同志：", [("谢觉哉", False)]),  # the title completes a short form
     ("致邓小平电", "小平同志：", [("邓小平", False)]),
@@ -336,7 +349,7 @@ def test_seed_node_tree(seed):
 def test_seed_correspondents(seed):
     _, structure = seed
     (letter,) = structure.letters
-    assert letter.senders == (Correspondent("赫鲁晓夫", False),)
+    assert letter.senders == (Correspondent("苏共中央", True), Correspondent("赫鲁晓夫", False))
     assert letter.addressees == (Correspondent("中国共产党中央委员会", True), Correspondent("毛泽东", False))
     assert letter.when == "1963-11-29"
 
@@ -357,6 +370,7 @@ def seed_letters_tree():
     ("count(//t:body/t:div/t:p)", 35.0),
     ("string(//t:correspAction[@type='received']/t:orgName)", "中国共产党中央委员会"),
     ("string(//t:correspAction[@type='received']/t:persName)", "毛泽东"),
+    ("string(//t:correspAction[@type='sent']/t:orgName)", "苏共中央"),
     ("string(//t:correspAction[@type='sent']/t:persName)", "赫鲁晓夫"),
     ("string(//t:correspAction[@type='sent']/t:date/@when)", "1963-11-29"),
 ])
