@@ -8,6 +8,8 @@ letter when its head reads like one (给…的信, …电) or it opens with a sa
 the closer is anchored at the signature and grows backwards over closing salutes (此致 敬礼,
 祝…, 敬颂…) and forwards over further signatures and the date; text after the closer is a
 postscript; editorial footnotes and source lines after it get a division of their own.
+A deeper heading inside a letter opens a section; a heading, a letter title line or an opening
+date (（1941年6月13日）) further down starts the next item (a reply, a second telegram).
 
 Placements follow the project schema (schemas/tei_bha.rnc) as well as tei_all: a div holds
 head*, opener?, parts, closer?, postscript*; a postscript holds paragraphs only.
@@ -38,7 +40,6 @@ _LETTER_TITLE = re.compile(
     rf"(?:(?:{_LETTER_KEYS})(?:[（(][^）)]*[）)])?(?:$|[和及与暨、])|[复覆致给][^，。；]{{1,40}}电$)"
 )
 _NOT_LETTER_TITLE = re.compile(r"(电话|电影|电台|电视|电力|电机|电子|电气|电厂)")
-_SENTENCE_END = "。！？!?；;"
 _FOOTNOTE = re.compile(r"^\s*(?:[\[［【〔]\s*\d{1,3}\s*[\]］】〕]|\(\d{1,3}\)|注\d{1,3}[:：])")
 _SOURCE_LINE = re.compile(
     r"^(?:注\s*释|注\s*解|附\s*注|根据.{0,30}(?:刊印|排印|印出|整理)|据.{0,20}(?:刊印|排印|印出)|"
@@ -658,10 +659,6 @@ class _Built:
     head_text: str = ""
 
 
-def is_letter_document_title(title: str) -> bool:
-    return is_letter_title(title)
-
-
 _NOT_VOCATIVE = re.compile(r"(?:答|问|说|道|按|注|附|又及|编者|记者|如下|总之|例如|第[一二三四五六七八九十]+|[一二三四五六七八九十]+)$")
 
 
@@ -784,7 +781,7 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
         i += 1
     salutes: list[_Unit] = []
     if i < n and (heads or first) and not reader.salute_like(units[i]) and (
-            is_letter_title(head_text) or is_letter_document_title(reader.facts.title)):
+            is_letter_title(head_text) or is_letter_title(reader.facts.title)):
         vocative = _glued_vocative(reader, units[i])
         if vocative is not None:
             a, b = _cut(body, units[i], vocative)
@@ -830,9 +827,6 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
         out.append(Node("div", note_units[0].start, note_units[-1].end, attrs=(("type", NOTES_DIV_TYPE),),
                         children=tuple(Node("p", u.start, u.end) for u in note_units)))
     addressees = _addressees(reader, salutes, head_text)
-    if not first and not heads and not salutes:
-        # a headless fragment after another item: a letter's end, not a letter of its own
-        pass
     return _Built(out, True, bool(heads), addressees, when or close_when, tuple(signed_texts), head_text)
 
 
