@@ -1056,7 +1056,7 @@ def _postscript(reader: _Reader, units: list[_Unit]) -> Node:
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"\[\d*\]|［\d*］|\(\S{1,3}\)|（\S{1,3}）", "", name)
-    name = re.sub(r"[\s\"“”'：:，,！!。]", "", name)
+    name = re.sub(r"[\s\"“”'：:，,！!。?？]", "", name)
     return name
 
 
