@@ -289,7 +289,18 @@ class _Reader:
         return all(_CLOSING_START.match(s.strip()) or _CLOSING_END.search(s.strip()) for s in sentences)
 
     def known_name_in(self, t: str) -> bool:
-        return any(name in t for name in self.facts.names)
+        """A name from the header or title occurs in `t`, allowing one OCR error in three characters."""
+        t = re.sub(r"\s+", "", t)
+        for name in self.facts.names:
+            if name in t:
+                return True
+            size = len(name)
+            if size < 3 or len(t) > 60:
+                continue
+            need = size - 1 if size <= 6 else int(size * 0.8 + 0.5)
+            if any(sum(a == b for a, b in zip(t[k:k + size], name)) >= need for k in range(len(t) - size + 1)):
+                return True
+        return False
 
     def signed_split(self, u: _Unit) -> tuple[int, int, int] | None:
         """(signature end, date start, date end) when the unit is a signature followed by a date."""
