@@ -4,11 +4,11 @@ Noisy channel, one character at a time: every CJK character the archive's OCR en
 misread (tei/data/confusions.tsv) gets the readings it was misread from as candidates. Each
 candidate is described by FEATURES: how it changes the log probability of itself and the three
 characters after it under a character 4-gram model of the archive's clean text (interpolated
-absolute discounting,
-tei/data/charlm.npz), and how often the OCR made that confusion. A logistic score over them
-(tei/data/ocr_model.json, fitted on synthetic errors in held-out archive text, not on the dev gold)
-accepts the best candidate of a position when it reaches the threshold. Errors come in runs
-(姿黄会 -> 委员会), so accepted readings are put in and their neighbours scored again.
+absolute discounting, tei/data/charlm.npz), and how often the OCR made that confusion. A logistic
+score over them (tei/data/ocr_model.json, fitted on synthetic errors in held-out archive text, not
+on the dev gold) accepts the best candidate of a position when it reaches the threshold, lowered
+or raised by the document's own error density. Errors come in runs (阶毅致人 -> 阶级敌人), so
+accepted readings are put in and their neighbours scored again.
 """
 from __future__ import annotations
 
@@ -31,8 +31,6 @@ PASSES = 3
 CHUNK = 8192
 DENSITY_PRIOR_CHARS = 3000
 DENSITY_SHIFT_MAX = 3.0
-RUN_MARGIN = 4.0
-"""Candidates this far below the threshold may still be accepted as part of a run (see _runs)."""
 USER_COUNT = 5
 """Count given to a user confusion pair without one."""
 FEATURES = ("d0", "d1", "d2", "d3", "alt0", "prior", "lncount", "lnfreq_sic", "order_base",
@@ -75,12 +73,10 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
     threshold = ocr_model().threshold
     accepted: dict[int, tuple[int, float]] = {}
     todo = np.flatnonzero(open_)
-    weak: dict[int, tuple[int, float]] = {}
     for n in range(PASSES):
         best = _best(lm, table, ids, cps, todo)
         if n == 0:
             threshold -= _density_shift(body, sum(v[1] >= threshold for v in best.values()))
-            weak = {i: v for i, v in best.items() if threshold - RUN_MARGIN <= v[1] < threshold}
         found = {i: v for i, v in best.items() if v[1] >= threshold}
         if not found:
             break
@@ -91,7 +87,6 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
         near = np.unique(np.array([j for i in found for j in range(i - ORDER + 1, i + ORDER)]))
         near = near[(near >= 0) & (near < len(body))]
         todo = near[open_[near]]
-    accepted.update(_runs(lm, table, ids, cps, {i: v for i, v in weak.items() if open_[i]}, threshold))
     return _merge(body, table, accepted)
 
 
@@ -258,30 +253,6 @@ def _best(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,
         order = np.lexsort((-score, pos))
         first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
         out.update((int(pos[k]), (int(cand[k]), float(score[k]))) for k in first)
-    return out
-
-
-def _runs(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,
-          weak: dict[int, tuple[int, float]], threshold: float) -> dict[int, tuple[int, float]]:
-    """Runs of adjacent near-miss candidates (姿黄 -> 委员) accepted together when, with the whole
-    run put in, every member of the run passes the threshold."""
-    runs: list[list[int]] = []
-    for i in sorted(weak):
-        if runs and runs[-1][-1] == i - 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    runs = [r for r in runs if len(r) > 1]
-    if not runs:
-        return {}
-    trial = ids.copy()
-    for i in (i for r in runs for i in r):
-        trial[i + ORDER - 1] = table.token[weak[i][0]]
-    rescored = _best(lm, table, trial, cps, np.array([i for r in runs for i in r]))
-    out: dict[int, tuple[int, float]] = {}
-    for r in runs:
-        if all(rescored[i][0] == weak[i][0] and rescored[i][1] >= threshold for i in r):
-            out.update((i, rescored[i]) for i in r)
     return out
 
 
