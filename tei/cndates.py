@@ -195,8 +195,15 @@ def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
                 best = cand
             break
     loose = _lenient(text, header)
-    if loose is not None and (best is None or (loose.start <= best.start and loose.end > best.end)):
+    if loose is not None and best is None:
         best = loose
+    elif loose is not None and (
+            (loose.start <= best.start and loose.end > best.end) or (loose.start < best.start and loose.end >= best.end)):
+        if best.when is None or loose.when is not None:
+            best = loose
+        elif best.when.count("-") < 2:
+            # 二月三t一日: the whole span is the date; only the legible month is its value
+            best = DateMatch(loose.start, loose.end, best.when, best.legible)
     return best
 
 

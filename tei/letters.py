@@ -896,17 +896,28 @@ def _split_signature_glue(reader: _Reader, rest: list[_Unit]) -> list[_Unit]:
         formula = re.match(r"^.{0,30}?(?:敬[礼札]|[大日近时刻春勋钧撰台]安|健康|万岁)[！!。]*", t)
         if formula and formula.end() < len(t) and not any(e > formula.end() for e in ends):
             ends = [formula.end()]  # 此致同志的敬礼毛泽东: a formula, then the signature
-        if not ends or u.kind is not PartKind.PARAGRAPH or reader.is_note(u):
+        if not ends or u.kind is not PartKind.PARAGRAPH:
             out.append(u)
             continue
         cut = ends[-1]
+        dated = False
+        for e in reversed(ends[-6:]):
+            # a signature and date followed by more (…敬颂大安！毛泽东四月二十九日[1]李鼎铭…)
+            inner = _trim(reader.body, u.start + e, u.end)
+            if inner[0] < inner[1] and reader.signed_split(replace(u, start=inner[0], end=inner[1])):
+                cut, dated = e, True
+                break
         tail = _trim(reader.body, u.start + cut, u.end)
-        if tail[0] >= tail[1] or tail[1] - tail[0] > 45:
+        if tail[0] >= tail[1] or (tail[1] - tail[0] > 45 and not dated):
             out.append(u)
             continue
         candidate = replace(u, start=tail[0], end=tail[1], indented="\xa0" in reader.body[u.start + cut:tail[0]])
         nxt = rest[k + 1] if k + 1 < len(rest) else None
-        if reader.signed_split(candidate) or reader.signed_strength(candidate) == 2 or (
+        if reader.is_note(u) and not (reader.signed_strength(candidate) == 2 and nxt is not None
+                                      and reader.date_unit(nxt)):
+            out.append(u)  # a footnote, unless a known signer and then a date follow (…欢迎。毛泽东朱德 / 二月二日)
+            continue
+        if dated or reader.signed_split(candidate) or reader.signed_strength(candidate) == 2 or (
                 reader.signed_strength(candidate) == 1 and tail[1] - tail[0] <= 8
                 and nxt is not None and reader.date_unit(nxt)):
             a, b = _cut(reader.body, u, u.start + cut)

@@ -115,7 +115,7 @@ CN_DATES = [
     ("文武59年6月7日", None, "1959-06-07"),
     # garbled month or day: the header's date when the legible numerals agree, else no value
     ("二月二t一日", "1943-02-21", "1943-02-21"),
-    ("二月三t一日", "1943-02-21", None),
+    ("二月三t一日", "1943-02-21", "1943-02"),  # the day disagrees: the legible month only
     ("一九四三年二月二十-日", "1943-02-21", "1943-02-21"),
     ("二月二t一日", None, None),
     ("没有日期", None, None),
