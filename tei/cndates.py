@@ -198,7 +198,9 @@ def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
     if loose is not None and best is None:
         best = loose
     elif loose is not None and (
-            (loose.start <= best.start and loose.end > best.end) or (loose.start < best.start and loose.end >= best.end)):
+            (loose.start == best.start and loose.end > best.end)
+            or (loose.start < best.start and loose.end >= best.end and loose.when is not None)):
+        # reaching left (上二月二十日 for 十二月二十日) only when the header confirms it: 敬上六月二十日 is not
         if best.when is None or loose.when is not None:
             best = loose
         elif best.when.count("-") < 2:

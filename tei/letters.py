@@ -321,6 +321,11 @@ class _Reader:
         if t[:1] in "（(" or not re.search(r"[\u4e00-\u9fff]", sig) or not self._signature_text(
                 sig, weak_limit=20, indented=u.indented):
             return None
+        if re.search(r"(?:[年月日时]|今|去|明|前|本|同|当|是|每|上|下)[年月]?$", sig.strip()) and not sig.strip().endswith("上"):
+            return None  # 今年7月…: a time phrase, not a signature
+        known = self.known_name_in(sig) or _SIGN_MARK.search(sig.strip())
+        if not known and not re.search(r"[日号目曰白自口]$|[0-9][.．][0-9]", t[found.start:found.end]):
+            return None  # a name-like word before a month alone (no day) is too weak
         return u.start + len(sig.rstrip()), u.start + found.start, u.start + found.end
 
     def _signature_text(self, sig: str, weak_limit: int, indented: bool = False) -> bool:

@@ -118,6 +118,8 @@ CN_DATES = [
     ("二月三t一日", "1943-02-21", "1943-02"),  # the day disagrees: the legible month only
     ("一九四三年二月二十-日", "1943-02-21", "1943-02-21"),
     ("二月二t一日", None, None),
+    ("上二月二十日夜", "1942-12-20", "1942-12-20"),  # 上 for 十, confirmed by the header
+    ("敬上六月二十日", "1957-06-20", "1957-06-20"),
     ("没有日期", None, None),
     ("八月六目", "1941-08-06", "1941-08-06"),  # OCR 目 for 日 after a month
     ("项目", None, None),
