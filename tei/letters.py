@@ -374,7 +374,7 @@ class _Reader:
         end = found.end
         if end < len(t) and t[end] in _NOT_DATE_FOLLOW:
             return None
-        if found.start > 0 and t[found.start - 1] in "（(" and t[end:end + 1] in "）)":
+        if found.start > 0 and t[found.start - 1] in "（(" and end < len(t) and t[end] in "）)":
             end += 1  # （一九四三年）十一月十日
             more = find_cn_date(t[end:], self.facts.header_date)
             if more is not None and more.start == 0:
