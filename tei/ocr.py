@@ -25,10 +25,10 @@ from tei.resources import BITS, ORDER, CharLM, char_lm, confusions, ocr_model, p
 
 UNSEEN = -16.0
 """Log probability of a token the model never saw."""
-MIN_COUNT = 1
-"""Confusion pairs seen fewer times than this are not used as candidates."""
 PASSES = 3
+"""Rounds of scoring: the first over every candidate, the next ones around accepted readings."""
 CHUNK = 8192
+"""Positions scored at once (bounds memory on long bodies)."""
 DENSITY_PRIOR_CHARS = 3000
 DENSITY_SHIFT_MAX = 3.0
 USER_COUNT = 5
@@ -67,7 +67,7 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
     """
     lm = char_lm()
     table = _table(tuple(extra_confusions or ()))
-    cps = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
+    cps = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ids = _encode(lm, cps)
     open_ = (table.row[cps] >= 0) & ~_protected_mask(body, protected_terms() + tuple(protected or ()))
     threshold = ocr_model().threshold
@@ -92,11 +92,11 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
 
 @lru_cache(maxsize=8)
 def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
-    """Candidate arrays of the packaged confusions plus user pairs; rights unknown to the LM dropped."""
+    """Candidate arrays of the packaged confusions plus user pairs; readings the LM never saw dropped."""
     lm = char_lm()
     rows: dict[str, list[tuple[str, int, bool]]] = {}
     for wrong, rights in confusions().items():
-        rows[wrong] = [(r, n, False) for r, n in rights if n >= MIN_COUNT]
+        rows[wrong] = [(r, n, False) for r, n in rights]
     for wrong, right, n in extra:
         rows.setdefault(wrong, []).append((right, n, True))
     row = np.full(0x110000, -1, dtype=np.int64)
@@ -241,7 +241,6 @@ def _best(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,
           todo: np.ndarray) -> dict[int, tuple[int, float]]:
     """The best candidate at each position of todo: position -> (table index, score).
 
-    Scored CHUNK positions at a time, which bounds memory on long bodies.
     """
     model = ocr_model()
     out: dict[int, tuple[int, float]] = {}
