@@ -491,7 +491,7 @@ _PIECES = st.sampled_from([
 
 @settings(max_examples=300, deadline=None)
 @example(pieces=["给某某的信", "一(一日"], title="给某某的信")  # a bracket at the end of the body
-@given(pieces=st.lists(st.one_of(_PIECES, st.text(alphabet="的信电致给同志：。，（）()年月日一二三十", max_size=12)),
+@given(pieces=st.lists(st.one_of(_PIECES, st.text(alphabet="的信电致给同志：。，（）()年月日一二三十\xa0\u3000 \n[]1！毛泽东敬礼此", max_size=14)),
                        min_size=1, max_size=14),
        title=st.sampled_from(["给某某的信", "致某某电", "某某文章", ""]))
 def test_any_letter_body_is_covered_once_and_valid(project_rng, pieces, title):
