@@ -30,12 +30,8 @@ from .names import correspondent, is_organisation
 # ---------------------------------------------------------------- vocabulary
 
 LETTER_TAGS = ("书信",)
-NOTES_DIV_TYPE = "article"
-"""@type of the division holding footnotes after a letter (tei_bha's docType has no "notes")."""
-POSTSCRIPT_CLOSER = False
-"""Give a postscript signed and dated again (又陈者：… 毛泽东六月十五日) its own closer. tei_all allows
-it; tei_bha's postscript holds paragraphs only, so until it allows `p+, closer?` the signature
-stays a paragraph."""
+NOTES_DIV_TYPE = "notes"
+"""@type of the division holding footnotes and source lines after a letter."""
 _LETTER_KEYS = (
     r"的信|之信|一封信|两封信|复信|回信|来信|书信|信件|公开信|短信|便函|的函|复函|致函|公函|书简|手札|电报|电文|贺电|"
     r"唁电|覆电|复电|急电|通电|来电|去电|电令|电示|(?<![迷相自威坚确诚互失守取通])信"
@@ -1077,10 +1073,10 @@ def _split_tail(reader: _Reader, body_units: list[_Unit]) -> tuple[list[_Unit], 
 
 
 def _postscript(reader: _Reader, units: list[_Unit]) -> Node:
-    """A postscript of paragraphs, closed by its own signature and date when POSTSCRIPT_CLOSER."""
+    """A postscript of paragraphs, closed by its own signature and date when it is signed again."""
     inner: list[Node] = []
     last = units[-1]
-    glued = reader.signed_split(last) if POSTSCRIPT_CLOSER and len(units) > 1 and not reader.is_note(last) else None
+    glued = reader.signed_split(last) if len(units) > 1 and not reader.is_note(last) else None
     if glued:
         du = reader.date_unit(replace(last, start=glued[1]))
         end = du[2] if du else glued[2]
