@@ -1,6 +1,7 @@
 """Serialize once (UTF-8, deterministic, indented only where whitespace is not text) and write atomically."""
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from pathlib import Path
@@ -18,6 +19,7 @@ _MIXED = frozenset({
 })
 _INDENT = "  "
 _SERIAL = itertools.count()
+_FOLDERS_MADE: set[str] = set()
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
@@ -44,16 +46,25 @@ def _indent(element: etree._Element, level: int) -> None:
 
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder: no partial file, ever."""
-    path = Path(path)
+    path = os.fspath(path)
+    folder = os.path.dirname(path) or "."
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{next(_SERIAL)}.tmp")
+        if folder not in _FOLDERS_MADE:
+            os.makedirs(folder, exist_ok=True)
+            _FOLDERS_MADE.add(folder)
+        temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.{next(_SERIAL)}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
-            with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as stream:
-                stream.write(data)
+            try:
+                remaining = memoryview(data)
+                while remaining:
+                    remaining = remaining[os.write(descriptor, remaining):]
+            finally:
+                os.close(descriptor)
             os.replace(temporary, path)
         except BaseException:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
             raise
     except OSError as err:
         raise OutputError(f"{path}: cannot write: {err.strerror or err}") from err
