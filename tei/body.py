@@ -42,6 +42,8 @@ class _Renderer:
         self.marker_starts = [start for start, _ in self.markers]
         self.suspects = sorted(suspects, key=lambda s: s.offset)
         self.suspect_offsets = [s.offset for s in self.suspects]
+        self.plain = not self.markers and not self.suspects
+        """No markers and no suspects anywhere: a leaf's text is its body slice as it stands."""
 
     def fill(self, element: etree._Element, node: Node) -> None:
         """Put the content of `node` into `element` (already created with its attributes)."""
@@ -52,7 +54,10 @@ class _Renderer:
                 raise UncoveredText(f"<{child.tag}> at {child.start}–{child.end} overlaps or leaves <{node.tag}>")
             self._gap(element, cursor, child.start, container)
             child_element = etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None)
-            self.fill(child_element, child)
+            if self.plain and not child.children and child.tag not in CONTAINERS:
+                self._append_text(child_element, self.body[child.start:child.end])
+            else:
+                self.fill(child_element, child)
             cursor = child.end
         self._gap(element, cursor, node.end, container)
 

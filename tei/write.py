@@ -24,7 +24,7 @@ _FOLDERS_MADE: set[str] = set()
 
 def serialize(tree: etree._ElementTree) -> bytes:
     """The document as UTF-8 bytes; the same tree always gives the same bytes."""
-    _indent(tree.getroot(), 0)
+    _indent(tree.getroot(), 0)  # the root is never mixed content
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
@@ -32,15 +32,15 @@ _MIXED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in _MIXED)
 
 
 def _indent(element: etree._Element, level: int) -> None:
-    if element.tag in _MIXED_TAGS or not len(element):
-        return
+    """Indent element-only content; leave mixed content (where whitespace would be text) alone."""
     if (element.text or "").strip() or any((child.tail or "").strip() for child in element):
         return
     inner = "\n" + _INDENT * (level + 1)
     element.text = inner
     for child in element:
         child.tail = inner
-        _indent(child, level + 1)
+        if len(child) and child.tag not in _MIXED_TAGS:
+            _indent(child, level + 1)
     element[-1].tail = "\n" + _INDENT * level
 
 
