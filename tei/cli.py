@@ -60,6 +60,21 @@ class _Outcome:
     cannot_write: bool = False
 
 
+_user_file_option = click.option(
+    "--user-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your OCR knowledge (UTF-8): `wrong<TAB>right[<TAB>count]` lines add confusion pairs, "
+         "any other line is a term never flagged; # starts a comment.")
+
+
+def _load_user_file(path: Path | None) -> tuple[list[tuple[str, str, int]], list[str]]:
+    if path is None:
+        return [], []
+    try:
+        return load_user_file(path)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--user-file") from err
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
@@ -69,12 +84,15 @@ class _Outcome:
 @click.option("--no-ocr", is_flag=True, help="Do not mark suspected OCR errors.")
 @click.option("--timestamp", is_flag=True,
               help="Record the conversion time in the header (SOURCE_DATE_EPOCH when set); off by default so output is reproducible.")
-def convert(paths: tuple[Path, ...], output_dir: Path, jobs: int, no_ocr: bool, timestamp: bool) -> None:
+@_user_file_option
+def convert(paths: tuple[Path, ...], output_dir: Path, jobs: int, no_ocr: bool, timestamp: bool,
+            user_file: Path | None) -> None:
     """Convert export files (.txt), folders of them (recursive) or - (stdin to stdout) to TEI."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if timestamp and epoch is not None and not epoch.isdigit():
         raise click.BadParameter("SOURCE_DATE_EPOCH must be an integer number of seconds", param_hint="--timestamp")
-    options = ConvertOptions(ocr=not no_ocr, timestamp=timestamp)
+    pairs, terms = _load_user_file(user_file)
+    options = ConvertOptions(ocr=not no_ocr, timestamp=timestamp, extra_confusions=tuple(pairs), protected=tuple(terms))
     if any(str(path) == "-" for path in paths):
         if len(paths) > 1:
             raise click.UsageError("'-' (stdin) cannot be combined with other paths")
@@ -313,17 +331,10 @@ def _xml_files(paths: Iterable[Path]) -> list[Path]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per suspect; json: one JSON object per file (JSON Lines).")
-@click.option("--user-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Your OCR knowledge (UTF-8): `wrong<TAB>right[<TAB>count]` lines add confusion pairs, "
-                   "any other line is a term never flagged; # starts a comment.")
+@_user_file_option
 def ocr(paths: tuple[Path, ...], output_format: str, user_file: Path | None) -> None:
     """List suspected OCR errors in export files (.txt) with context, proposal and certainty, for review."""
-    pairs, terms = [], []
-    if user_file is not None:
-        try:
-            pairs, terms = load_user_file(user_file)
-        except ValueError as err:
-            raise click.BadParameter(str(err), param_hint="--user-file") from err
+    pairs, terms = _load_user_file(user_file)
     found = rejected = 0
     for path in paths:
         try:

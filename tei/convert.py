@@ -30,6 +30,10 @@ class ConvertOptions:
 
     ocr: bool = True
     timestamp: bool = False
+    extra_confusions: tuple[tuple[str, str, int], ...] = ()
+    """User confusion pairs (wrong, right, count) added to the OCR step's table."""
+    protected: tuple[str, ...] = ()
+    """User terms the OCR step never flags."""
     """Record the conversion time (SOURCE_DATE_EPOCH when set, else now) in publicationStmt."""
 
 
@@ -58,7 +62,8 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     if document.dropped_chars:
         warnings.append(f"{document.path}: dropped {document.dropped_chars} character(s) that XML 1.0 cannot carry")
     parts = split_parts(document.body)
-    suspects = tuple(find_suspects(document.body)) if options.ocr else ()
+    suspects = tuple(find_suspects(document.body, extra_confusions=options.extra_confusions,
+                                   protected=options.protected)) if options.ocr else ()
     header_options = HeaderOptions(
         version=__version__,
         language=detect_language(document.body),

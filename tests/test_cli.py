@@ -150,3 +150,22 @@ def test_ten_megabyte_body_converts_and_validates(tmp_path):
     assert tei("convert", "--no-ocr", str(source), "-o", str(tmp_path)).returncode == 0
     result = tei("validate", str(tmp_path / "big.xml"))
     assert result.returncode == 0, result.stdout[:300]
+
+
+def test_convert_honours_a_user_file_of_protected_terms(tmp_path):
+    user_file = tmp_path / "mine.txt"
+    user_file.write_text("# terms never flagged\n同志门\n", encoding="utf-8")
+    plain = parse_tei(tei("convert", "-", stdin=SEED.read_bytes()).stdout)
+    assert "门" in xpath(plain, "//t:salute/t:choice/t:sic/text()")
+    protected = parse_tei(tei("convert", "--user-file", str(user_file), "-", stdin=SEED.read_bytes()).stdout)
+    assert xpath(protected, "string((//t:opener/t:salute)[2])") == "亲爱的同志门，"
+    assert xpath(protected, "count((//t:opener/t:salute)[2]/t:choice)") == 0
+
+
+def test_convert_rejects_a_bad_user_file_as_usage_error(tmp_path):
+    user_file = tmp_path / "bad.txt"
+    user_file.write_text("ab\tc\n", encoding="utf-8")
+    result = tei("convert", "--user-file", str(user_file), str(SEED), "-o", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{user_file}:1: expected wrong<TAB>right[<TAB>count]" in result.stderr.decode()
+    assert not (tmp_path / "000_40c4c9e224be5acb.xml").exists()
