@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DIGIT = {
     "〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "Ο": 0, "０": 0, "◯": 0, "0": 0,
@@ -60,6 +61,18 @@ _ANY = r"[^\s，。、：；！？（）()\[\]年月日]"
 LENIENT_DATE = re.compile(
     rf"(?:(?P<y>{_ANY}{{2,4}})[年午])?(?P<m>{_ANY}{{1,2}})[月日](?P<d>{_ANY}{{1,3}})[日号目曰白自口月]"
 )
+_LENIENT_LONGEST = 4 + 1 + 2 + 1 + 3 + 1
+
+_PATTERNS = (
+    (DOTTED_DATE, re.compile("[0-9]")),
+    (CN_LIST_DATE, re.compile("[，,.．、]")),
+    (YEAR_DATE, re.compile("年")),
+    (MONTH_DATE, re.compile("月")),
+    (DAY_DATE, re.compile("[日号]")),
+)
+"""The strict patterns in order of preference, each with a character class it cannot match without."""
+_MAYBE_DATE = re.compile(r"[年月日号0-9]|[〇○零O一二三四五六七八九]{4}\s*[，,.．、]")
+"""Text without a match here holds no date for any pattern (a cheap test before them all)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +114,12 @@ def _year_digits(text: str) -> list[int | None]:
     return [_DIGIT.get(c) for c in text]
 
 
-def _header_parts(header: str | None) -> tuple[int | None, int | None, int | None]:
+_Header = tuple[int | None, int | None, int | None]
+"""Year, month and day of the document's header date."""
+
+
+@lru_cache(maxsize=64)
+def _header_parts(header: str | None) -> _Header:
     if not header:
         return None, None, None
     bits = [int(b) for b in re.findall(r"\d+", header)[:3]]
@@ -143,22 +161,16 @@ def _resolve_year(text: str, header_year: int | None) -> tuple[int | None, bool]
     return None, False
 
 
-def _from_match(m: re.Match, header: str | None) -> str | None:
-    hy, hm, hd = _header_parts(header)
-    gy, gm, gd = m.groupdict().get("y"), m.groupdict().get("m"), m.groupdict().get("d")
+def _from_match(gy: str | None, month: int | None, day: int | None, header: _Header) -> str | None:
+    """ISO value of a matched year text and month and day numbers (None: absent or unreadable)."""
+    hy, hm, hd = header
     if gy is not None:
         year, ok = _resolve_year(gy, hy)
         if not ok:
             return None
     else:
         year = hy
-    month = _small_number(gm) if gm else None
-    day = _small_number(gd) if gd else None
-    if gm and month is None:
-        return None
-    if gd and day is None:
-        return None
-    if gm is None and gd is not None:
+    if month is None and day is not None:
         # a day alone (廿七日): only with the header's year and month
         if hm is None or hy is None or gy is not None:
             return None
@@ -176,25 +188,29 @@ def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
         header: the document's ISO header date; gives the year for 八月六日 and confirms
             garbled numerals.
     """
+    if not _MAYBE_DATE.search(text):
+        return None
+    parts = _header_parts(header)
     best: DateMatch | None = None
-    for rx in (DOTTED_DATE, CN_LIST_DATE, YEAR_DATE, MONTH_DATE, DAY_DATE):
+    for rx, needs in _PATTERNS:
+        if not needs.search(text):
+            continue
         for m in rx.finditer(text):
-            if not m.group(0):
+            groups = m.groupdict()
+            gy, gm, gd = groups.get("y"), groups.get("m"), groups.get("d")
+            if rx is YEAR_DATE and not gy.isdigit() and sum(c in _DIGIT for c in gy) < 2:
                 continue
-            gy = m.groupdict().get("y")
-            if rx is YEAR_DATE and not gy.isdigit():
-                if sum(c in _DIGIT for c in gy) < 2:
-                    continue
-            when = _from_match(m, header)
-            gm, gd = m.groupdict().get("m"), m.groupdict().get("d")
-            legible = (gm is None or _small_number(gm) is not None) and (gd is None or _small_number(gd) is not None)
+            month = _small_number(gm) if gm else None
+            day = _small_number(gd) if gd else None
+            legible = (gm is None or month is not None) and (gd is None or day is not None)
+            when = _from_match(gy, month, day, parts) if legible else None
             cand = DateMatch(m.start(), m.end(), when, legible and (when is not None or gm is not None))
             if best is None or cand.start < best.start or (
                 cand.start == best.start and cand.end > best.end
             ):
                 best = cand
             break
-    loose = _lenient(text, header)
+    loose = _lenient(text, parts, len(text) if best is None else best.start)
     if loose is not None and best is None:
         best = loose
     elif loose is not None and (
@@ -229,13 +245,21 @@ def _agrees(written: str, expected: tuple[str, ...]) -> bool:
     return False
 
 
-def _lenient(text: str, header: str | None) -> DateMatch | None:
-    for m in LENIENT_DATE.finditer(text):
+def _lenient(text: str, header: _Header, last_start: int) -> DateMatch | None:
+    """The first OCR-garbled date (二月二t一日) starting by `last_start`, valued only when its
+    legible numerals agree with the header."""
+    if "月" not in text and "日" not in text:
+        return None
+    # a match is at most _LENIENT_LONGEST long and the pattern looks neither ahead nor behind, so
+    # cutting the text there changes no match that starts by last_start
+    for m in LENIENT_DATE.finditer(text, 0, last_start + _LENIENT_LONGEST):
+        if m.start() > last_start:
+            return None
         tokens = [t for t in (m.group("y"), m.group("m"), m.group("d")) if t]
         numerals = sum(c in _DIGIT or c in "十廿卅" for t in tokens for c in t)
         if numerals < 2 or any(not any(c in _DIGIT or c in "十廿卅" for c in t) for t in tokens[-2:]):
             continue
-        hy, hm, hd = _header_parts(header)
+        hy, hm, hd = header
         when = None
         if hy and hm and hd:
             ok = _agrees(m.group("m"), (_cn_small(hm), str(hm))) and _agrees(m.group("d"), (_cn_small(hd), str(hd)))

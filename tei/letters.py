@@ -16,12 +16,12 @@ head*, opener?, parts, closer?, postscript*; a postscript holds paragraphs only.
 """
 from __future__ import annotations
 
-import copy
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .cndates import RHYME_DAYS, find_cn_date, rhyme_day
+from .cndates import RHYME_DAYS, DateMatch, find_cn_date, rhyme_day
 from .dates import parse_ymd
 from .model import Correspondent, Document, Letter, Node, Part, PartKind, Structure
 from .structure import document_type
@@ -98,6 +98,17 @@ _HONORIFIC = re.compile(
     r"兄|诸公|两公|诸位|们)+$"
 )
 
+_SPACES = re.compile(r"\s+")
+_TITLE_TAIL = re.compile(r"[\s\"“”'！!?？\[\]\d]+$")
+_DIRECTIVE_TITLE = re.compile(r"(指示|决定|通知|批示|批语|简报|摘要|规定|办法|决议|纪要|通报|讲话|谈话|按语|编者按)[”\"]?$")
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_FORMULA_HEAD = re.compile(r"^.{0,30}?(?:敬[礼札]|[大日近时刻春勋钧撰台]安|健康|万岁)[！!。]*")
+_TITLE_NOISE = re.compile(r"[\s\"“”'！!?？\[\]]+")
+_WIDE_GAP = re.compile(r"[\u3000 \xa0]{3,}")
+_OPEN_BRACKET = re.compile(r"[（(]")
+_ANNEX_PREFIX = re.compile(r"^附(?:件[一二三四五六七八九十\d]*)?[：:]\s*")
+
 
 # ---------------------------------------------------------------- units
 
@@ -166,7 +177,7 @@ def _facts(document: Document) -> _Facts:
         tag = tag.strip()
         if 2 <= len(tag) <= 4 and tag[0] in _SURNAMES and re.fullmatch(r"[\u4e00-\u9fff]+", tag):
             names.append(tag)
-    title = re.sub(r"\s+", "", header.title)
+    title = _SPACES.sub("", header.title)
     writers = re.match(r"^(.{2,20}?)(?:等人|等同志|等|写给|给|致|关于|就|对|复)", title)
     if writers:
         for name in re.split(r"[、，,和与]", writers.group(1)):
@@ -185,16 +196,42 @@ def is_letter_document(document: Document) -> bool:
 
 def is_letter_title(title: str) -> bool:
     """给…的信, 致…电, 复信, 贺电…: a title naming a letter or a telegram."""
-    title = re.sub(r"[\s\"“”'！!?？\[\]\d]+$", "", title.strip())
+    title = _TITLE_TAIL.sub("", title.strip())
     title = title.rstrip("\"“”")
     if not title or _NOT_LETTER_TITLE.search(title) and not re.search(r"(的信|电报|复电|贺电|唁电)", title):
         return False
-    if re.search(r"(指示|决定|通知|批示|批语|简报|摘要|规定|办法|决议|纪要|通报|讲话|谈话|按语|编者按)[”\"]?$", title):
+    if _DIRECTIVE_TITLE.search(title):
         return False  # 关于处理人民来信…的指示: a directive about letters
     return bool(_LETTER_TITLE.search(title))
 
 
 # ---------------------------------------------------------------- unit tests (predicates)
+
+
+def _salute_shape(t: str, lenient: bool) -> bool:
+    """A line shaped like a salutation (…同志：, 亲爱的…, …你好！)."""
+    if len(t) <= 20 and re.search(r"[你您]好[！!？?，,。]?$", t):
+        return True
+    if re.search(r"(?:编者按|按语|按|注|说明|附|附件|附记|又及|如下|问|答|说)[：:]$", t):
+        return False
+    inner = t.rstrip("：:，,")
+    if any(c in inner for c in "。！？!?；;"):
+        return False
+    ends_colon = t.endswith(("：", ":"))
+    if _SALUTE_START.match(t) and len(t) <= 80:
+        return True
+    if ends_colon and ("，" in inner or "," in inner):
+        pieces = re.split(r"[，,]", inner)
+        listed = len(pieces) <= 12 and all(0 < len(p) <= 16 for p in pieces)  # 各中央局，大军区，…：
+        return (bool(_SALUTE_END.search(t)) or listed
+                or any(re.match(r"(?:并|即|请|再)?(?:转|告|抄|报|送)", p) for p in pieces[1:])) and len(t) <= 600
+    if ends_colon and (len(t) <= 40 or _SALUTE_END.search(t)):
+        return len(t) <= 600
+    if t.endswith(("，", ",")) and len(t) <= 20 and _SALUTE_END.search(t):
+        return True
+    if lenient and len(t) <= 40 and _SALUTE_END.search(t):
+        return True
+    return False
 
 
 class _Reader:
@@ -204,9 +241,17 @@ class _Reader:
         self.document = document
         self.body = document.body
         self.facts = facts
+        self._dates: dict[tuple[str, str | None], DateMatch | None] = {}
 
     def text(self, u: _Unit) -> str:
         return self.body[u.start:u.end]
+
+    def find_date(self, text: str, header: str | None) -> DateMatch | None:
+        """`find_cn_date`, remembered for the document: the same texts are tested again and again."""
+        key = (text, header)
+        if key not in self._dates:
+            self._dates[key] = find_cn_date(text, header)
+        return self._dates[key]
 
     # -- kinds of units
     def is_note(self, u: _Unit) -> bool:
@@ -228,7 +273,7 @@ class _Reader:
         if not m:
             return None
         inner = m.group(1)
-        found = find_cn_date(inner)
+        found = self.find_date(inner, None)
         if found is None:
             # OCR-garbled numerals (l941年8月б日): mostly digits around 年 and 月 or 日
             legible = re.sub(r"[^0-9０-９〇○零一二三四五六七八九十廿卅年月日]", "", inner)
@@ -245,48 +290,27 @@ class _Reader:
             return False
         if self.known_name_in(t) or self.signed_strength(u) == 2:
             return True
-        name = re.sub(r"\s+", "", t)
+        name = _SPACES.sub("", t)
         return 2 <= len(name) <= 4 and name[0] in _SURNAMES and bool(re.fullmatch(r"[\u4e00-\u9fff]+", name))
 
     def salute_like(self, u: _Unit, lenient: bool = False) -> bool:
         t = self.text(u)
-        if u.kind is not PartKind.PARAGRAPH or _FOOTNOTE.match(t) or is_letter_title(t):
+        if u.kind is not PartKind.PARAGRAPH or _FOOTNOTE.match(t):
             return False
-        if len(t) <= 20 and re.search(r"[你您]好[！!？?，,。]?$", t):
-            return True
-        if re.search(r"(?:编者按|按语|按|注|说明|附|附件|附记|又及|如下|问|答|说)[：:]$", t):
-            return False
-        inner = t.rstrip("：:，,")
-        if any(c in inner for c in "。！？!?；;"):
-            return False
-        ends_colon = t.endswith(("：", ":"))
-        if _SALUTE_START.match(t) and len(t) <= 80:
-            return True
-        if ends_colon and ("，" in inner or "," in inner):
-            pieces = re.split(r"[，,]", inner)
-            listed = len(pieces) <= 12 and all(0 < len(p) <= 16 for p in pieces)  # 各中央局，大军区，…：
-            return (bool(_SALUTE_END.search(t)) or listed
-                    or any(re.match(r"(?:并|即|请|再)?(?:转|告|抄|报|送)", p) for p in pieces[1:])) and len(t) <= 600
-        if ends_colon and (len(t) <= 40 or _SALUTE_END.search(t)):
-            return len(t) <= 600
-        if t.endswith(("，", ",")) and len(t) <= 20 and _SALUTE_END.search(t):
-            return True
-        if lenient and len(t) <= 40 and _SALUTE_END.search(t):
-            return True
-        return False
+        return _salute_shape(t, lenient) and not is_letter_title(t)  # the slower test last
 
     def closing_like(self, u: _Unit) -> bool:
         t = self.text(u)
         if len(t) > 100 or u.kind is not PartKind.PARAGRAPH or _FOOTNOTE.match(t):
             return False
-        sentences = [s for s in re.findall(r"[^。！？!?]+[。！？!?]*", t) if s.strip()]
+        sentences = [s for s in _SENTENCE.findall(t) if s.strip()]
         if not sentences:
             return False
         return all(_CLOSING_START.match(s.strip()) or _CLOSING_END.search(s.strip()) for s in sentences)
 
     def known_name_in(self, t: str) -> bool:
         """A name from the header or title occurs in `t`, allowing one OCR error in three characters."""
-        t = re.sub(r"\s+", "", t)
+        t = _SPACES.sub("", t)
         for name in self.facts.names:
             if name in t:
                 return True
@@ -294,14 +318,14 @@ class _Reader:
             if size < 3 or len(t) > 60:
                 continue
             need = size - 1 if size <= 6 else int(size * 0.8 + 0.5)
-            if any(sum(a == b for a, b in zip(t[k:k + size], name)) >= need for k in range(len(t) - size + 1)):
+            if any(sum(map(operator.eq, t[k:k + size], name)) >= need for k in range(len(t) - size + 1)):
                 return True
         return False
 
     def signed_split(self, u: _Unit) -> tuple[int, int, int] | None:
         """(signature end, date start, date end) when the unit is a signature followed by a date."""
         t = self.text(u)
-        found = find_cn_date(t, self.facts.header_date)
+        found = self.find_date(t, self.facts.header_date)
         if found is None or found.start == 0 or found.start > 45 or not found.legible:
             return None
         after = t[found.end:]
@@ -325,7 +349,7 @@ class _Reader:
         return u.start + len(sig.rstrip()), u.start + found.start, u.start + found.end
 
     def _signature_text(self, sig: str, weak_limit: int, indented: bool = False) -> bool:
-        sig = re.sub(r"\s+", "", sig)
+        sig = _SPACES.sub("", sig)
         if not sig or len(sig) > 45:
             return False
         outside = re.sub(r"[（(][^（）()]*[）)]", "", sig)
@@ -340,7 +364,7 @@ class _Reader:
 
     def signed_strength(self, u: _Unit) -> int:
         """2: a signature by name or mark; 1: a short name-like line; 0: not a signature."""
-        t = re.sub(r"\s+", "", self.text(u))
+        t = _SPACES.sub("", self.text(u))
         if u.kind is not PartKind.PARAGRAPH or not t or len(t) > 45 or self.is_note(u) or self.date_unit(u) \
                 or self.closing_like(u):
             return 0
@@ -358,7 +382,7 @@ class _Reader:
         t = self.text(u)
         if len(t) == 1 and t in RHYME_DAYS:
             return u.start, u.end, u.end
-        found = find_cn_date(t, self.facts.header_date)
+        found = self.find_date(t, self.facts.header_date)
         if found is None:
             return None
         if found.start != 0:
@@ -372,7 +396,7 @@ class _Reader:
             return None
         if found.start > 0 and t[found.start - 1] in "（(" and end < len(t) and t[end] in "）)":
             end += 1  # （一九四三年）十一月十日
-            more = find_cn_date(t[end:], self.facts.header_date)
+            more = self.find_date(t[end:], self.facts.header_date)
             if more is not None and more.start == 0:
                 end += more.end
         end += _TIME_SUFFIX.match(t[end:]).end()
@@ -386,7 +410,7 @@ class _Reader:
     def tail_formula_start(self, u: _Unit) -> int | None:
         """Body offset where closing formulas end a paragraph (…。特电布复，敬表欢迎。)."""
         t = self.text(u)
-        spans = [m.span() for m in re.finditer(r"[^。！？!?]+[。！？!?]*", t)]
+        spans = [m.span() for m in _SENTENCE.finditer(t)]
         start = None
         for s, e in reversed(spans):
             sentence = t[s:e].strip()
@@ -462,23 +486,21 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
 
 def _fuzzy_prefix(text: str, title: str) -> int | None:
     """Length of the prefix of `text` that is `title` up to OCR noise, or None."""
-    core = re.sub(r"[\s\"“”'！!?？\[\]]+", "", title)
+    core = _TITLE_NOISE.sub("", title)
     if len(core) < 4:
         return None
     pos = 0
-    matched = 0
-    consumed = 0
+    missed = 0
     for ch in core:
         while pos < len(text) and text[pos] in "\"“”'！!?？[]" and ch not in "\"“”'":
             pos += 1
         if pos >= len(text):
             return None
-        if text[pos] == ch:
-            matched += 1
+        if text[pos] != ch:
+            missed += 1
+            if len(core) - missed < 0.8 * len(core):
+                return None  # too many misses already: not the title
         pos += 1
-        consumed += 1
-    if matched < 0.8 * len(core):
-        return None
     while pos < len(text) and text[pos] in "\"“”'！!?？":
         pos += 1
     return pos
@@ -487,6 +509,7 @@ def _fuzzy_prefix(text: str, title: str) -> int | None:
 def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
     body = reader.body
     out: list[_Unit] = []
+    core = re.sub(r"[\s\"“”'！!?？\[\]]+$", "", reader.facts.title)
     for u in units:
         pending = [u]
         while pending:
@@ -494,7 +517,6 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
             t = reader.text(cur)
             if cur.kind is PartKind.PARAGRAPH or cur.kind is PartKind.HEADING:
                 # the title glued to what follows it (…给中共中央的信致中国共产党…同志)
-                core = re.sub(r"[\s\"“”'！!?？\[\]]+$", "", reader.facts.title)
                 at = t.find(core) if len(core) >= 6 else -1
                 if at > 0 and re.search(r"[。！？!?日」”）)\]】]$", t[:at]) and not cur.split:
                     # the title glued after the end of what precedes it (…十二月一日给徐特立同志的一封信)
@@ -512,14 +534,14 @@ def _presplit(reader: _Reader, units: list[_Unit]) -> list[_Unit]:
                         pending.insert(0, replace(b, kind=PartKind.PARAGRAPH))
                     continue
             if cur.kind is PartKind.PARAGRAPH:
-                gap = list(re.finditer(r"[\u3000 \xa0]{3,}", t))
+                gap = list(_WIDE_GAP.finditer(t))
                 if gap and 0 < gap[-1].start() and len(t) - gap[-1].end() <= 20 and gap[-1].end() < len(t):
                     a, b = _cut(body, cur, cur.start + gap[-1].end())
                     if a is not None and b is not None:
                         out.append(a)
                         pending.insert(0, replace(b, indented=True))
                         continue
-                mid = re.search(r"[（(]", t)
+                mid = _OPEN_BRACKET.search(t)
                 if mid and 0 < mid.start() <= 60 and not any(c in t[:mid.start()] for c in "。；;？?！!：:，,") \
                         and is_letter_title(t[:mid.start()]) \
                         and reader.paren_date(replace(cur, start=cur.start + mid.start())):
@@ -543,7 +565,7 @@ def _letter_title_line(reader: _Reader, u: _Unit) -> bool:
     """A paragraph that is the title of a letter (附：某某的复信, 给某某的信)."""
     if u.kind is not PartKind.PARAGRAPH:
         return False
-    t = re.sub(r"^附(?:件[一二三四五六七八九十\d]*)?[：:]\s*", "", reader.text(u))
+    t = _ANNEX_PREFIX.sub("", reader.text(u))
     return len(t) <= 60 and not any(c in t for c in "。；;？：:") and is_letter_title(t)
 
 
@@ -706,7 +728,7 @@ def _dateline(reader: _Reader, start: int, end: int, date_start: int, date_end: 
         if len(text) == 1 and text in RHYME_DAYS:
             when = rhyme_day(text, reader.facts.header_date)
         else:
-            found = find_cn_date(text, reader.facts.header_date)
+            found = reader.find_date(text, reader.facts.header_date)
             when = found.when if found else None
     date = Node("date", date_start, date_end, attrs=(("when", when),) if when else ())
     return Node("dateline", start, end, children=(date,))
@@ -715,7 +737,7 @@ def _dateline(reader: _Reader, start: int, end: int, date_start: int, date_end: 
 def _paren_dateline(reader: _Reader, u: _Unit) -> tuple[Node, str | None]:
     m = reader.paren_date(u)
     inner_start = u.start + m.start(1)
-    found = find_cn_date(m.group(1), reader.facts.header_date)
+    found = reader.find_date(m.group(1), reader.facts.header_date)
     if found is None:  # garbled: the whole inside is the date, with no @when
         date = Node("date", inner_start, u.start + m.end(1))
         return Node("dateline", u.start, u.start + m.end(), children=(date,)), None
@@ -823,8 +845,7 @@ def _build_item(reader: _Reader, units: list[_Unit], first: bool) -> _Built:
         return _article(reader, units, heads, opener, rest)
     if when and not reader.facts.header_date:
         # the opening date gives the year to a closing 一月三十一日 when the header has none
-        reader = copy.copy(reader)
-        reader.facts = replace(reader.facts, header_date=when)
+        reader = _Reader(reader.document, replace(reader.facts, header_date=when))
     closer_nodes, post_nodes, note_units, signed_texts, close_when, body_units = _closing(reader, rest)
     if not body_units and (closer_nodes or post_nodes):
         # tei_bha wants a part before closer and postscript: keep such a stub as paragraphs
@@ -893,8 +914,8 @@ def _split_signature_glue(reader: _Reader, rest: list[_Unit]) -> list[_Unit]:
     out: list[_Unit] = []
     for k, u in enumerate(rest):
         t = reader.text(u)
-        ends = [m.end() for m in re.finditer(r"[。！？!?]", t)]
-        formula = re.match(r"^.{0,30}?(?:敬[礼札]|[大日近时刻春勋钧撰台]安|健康|万岁)[！!。]*", t)
+        ends = [m.end() for m in _SENTENCE_END.finditer(t)]
+        formula = _FORMULA_HEAD.match(t)
         if formula and formula.end() < len(t) and not any(e > formula.end() for e in ends):
             ends = [formula.end()]  # 此致同志的敬礼毛泽东: a formula, then the signature
         if not ends or u.kind is not PartKind.PARAGRAPH:
@@ -1101,9 +1122,10 @@ def _clean_name(name: str) -> str:
 def _canonical_org(name: str) -> tuple[str, str] | None:
     """(organisation, rest) when `name` begins with a known organisation, allowing OCR noise."""
     for org in _KNOWN_ORGS:
-        head = name[:len(org)]
-        same = sum(a == b for a, b in zip(head, org))
-        if len(head) == len(org) and (same == len(org) or len(org) >= 6 and same >= len(org) - 2):
+        if len(name) < len(org):
+            continue
+        same = sum(a == b for a, b in zip(name, org))
+        if same == len(org) or len(org) >= 6 and same >= len(org) - 2:
             return org, name[len(org):]
     return None
 
@@ -1141,7 +1163,7 @@ def _names_in(text: str) -> list[Correspondent]:
 
 def _title_addressees(title: str) -> list[Correspondent]:
     """给谢觉哉的信 → 谢觉哉; 致彭德怀、左权电 → 彭德怀, 左权."""
-    title = re.sub(r"[\s\"“”'！!?？\[\]\d]+$", "", title)
+    title = _TITLE_TAIL.sub("", title)
     m = re.search(r"(?:写给|给|致|复)([^给致复]{1,60}?)(?:等[^的]{0,6})?(?:的(?:[一二两三四五六七八九十几]+[封个份])?"
                   r"(?:信|复信|回信|公开信|电报|复电|贺电|唁电|电)|电报?)(?:[（(][^）)]*[）)])?$", title)
     if not m:
@@ -1165,7 +1187,7 @@ def _addressees(reader: _Reader, salutes: list[_Unit], head_text: str) -> tuple[
 
 def _title_senders(title: str) -> list[Correspondent]:
     """苏共中央一九六三年十一月二十九日给中共中央的信 → 苏共中央; 毛泽东、朱德关于…给卢汉的电报 → both."""
-    m = re.match(r"^(.{2,40}?)(?:写给|给|致|复)", re.sub(r"\s+", "", title))
+    m = re.match(r"^(.{2,40}?)(?:写给|给|致|复)", _SPACES.sub("", title))
     if not m:
         return []
     writers = m.group(1).split("关于")[0]
@@ -1191,7 +1213,7 @@ def _senders(document: Document, reader: _Reader, built: _Built, title: str) -> 
         return tuple(dict.fromkeys(orgs + authors + people))
     out = []
     for text in built.signed_texts:
-        text = re.sub(r"\s+", "", text)
+        text = _SPACES.sub("", text)
         names = [name for name in reader.facts.names if name in text]
         if names:
             out.extend(correspondent(name) for name in names)
