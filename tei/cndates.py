@@ -62,6 +62,10 @@ LENIENT_DATE = re.compile(
     rf"(?:(?P<y>{_ANY}{{2,4}})[年午])?(?P<m>{_ANY}{{1,2}})[月日](?P<d>{_ANY}{{1,3}})[日号目曰白自口月]"
 )
 _LENIENT_LONGEST = 4 + 1 + 2 + 1 + 3 + 1
+"""Longest lenient date: year, 年, month, 月, day, 日."""
+_LENIENT_MARK_AT = 4 + 1 + 2
+"""Furthest a lenient date's 月 or 日 (after the month) lies from its start."""
+_MONTH_OR_DAY = re.compile("[月日]")
 
 _PATTERNS = (
     (DOTTED_DATE, re.compile("[0-9]")),
@@ -245,14 +249,29 @@ def _agrees(written: str, expected: tuple[str, ...]) -> bool:
     return False
 
 
+def _lenient_matches(text: str, last_start: int):
+    """LENIENT_DATE.finditer(text) as far as matches starting by `last_start`, with the pattern
+    tried only just before each 月 and 日 (every match holds one near its start)."""
+    pos = 0
+    for mark in _MONTH_OR_DAY.finditer(text):
+        at = mark.start()
+        if at - _LENIENT_MARK_AT > last_start:
+            return
+        while pos <= at:
+            # no match is longer than _LENIENT_LONGEST and the pattern looks neither ahead nor
+            # behind, so cutting the text there changes no match starting by `at`
+            m = LENIENT_DATE.search(text, max(pos, at - _LENIENT_MARK_AT), at + _LENIENT_LONGEST)
+            if m is None or m.start() > at:
+                break
+            yield m
+            pos = m.end()
+        pos = max(pos, at + 1)
+
+
 def _lenient(text: str, header: _Header, last_start: int) -> DateMatch | None:
     """The first OCR-garbled date (二月二t一日) starting by `last_start`, valued only when its
     legible numerals agree with the header."""
-    if "月" not in text and "日" not in text:
-        return None
-    # a match is at most _LENIENT_LONGEST long and the pattern looks neither ahead nor behind, so
-    # cutting the text there changes no match that starts by last_start
-    for m in LENIENT_DATE.finditer(text, 0, last_start + _LENIENT_LONGEST):
+    for m in _lenient_matches(text, last_start):
         if m.start() > last_start:
             return None
         tokens = [t for t in (m.group("y"), m.group("m"), m.group("d")) if t]

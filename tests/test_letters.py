@@ -138,6 +138,17 @@ def test_find_cn_date_gives_the_span():
     assert (found.start, found.end, found.when) == (3, 12, "1937-01-03")
 
 
+@pytest.mark.parametrize("text, header, expected", [
+    ("日本军队今日进攻，" * 8 + "二月二t一日", "1941-02-21", (72, 78, "1941-02-21")),
+    ("日本军队今日进攻，" * 8 + "二月二t一日", None, (72, 78, None)),
+    ("日日日日月月二月二t一日", "1941-02-21", (6, 12, "1941-02-21")),
+])
+def test_find_cn_date_garbled_after_many_day_characters(text, header, expected):
+    """The garbled-date pattern is tried only near 月 and 日: a date after many of them is still found."""
+    found = find_cn_date(text, header)
+    assert (found.start, found.end, found.when) == expected
+
+
 @pytest.mark.parametrize("code, header, expected", [
     ("佳", "1940-11-09", "1940-11-09"),
     ("佳", "1940-11-10", None),
