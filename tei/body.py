@@ -16,7 +16,7 @@ from lxml import etree
 from .errors import TeiError
 from .model import Node, Structure, Suspect
 from .structure import marker_spans
-from .vocab import E, tei
+from .vocab import root, sub, tei
 
 CONTAINERS = frozenset({"body", "div", "opener", "closer", "postscript"})
 OCR_RESP_ID = "tei-ocr"
@@ -30,9 +30,9 @@ class UncoveredText(TeiError):
 def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = ()) -> etree._Element:
     """The `<text>` element for `body` laid out by `structure`, with `suspects` marked."""
     renderer = _Renderer(body, suspects)
-    body_element = E.body()
-    renderer.fill(body_element, Node("body", 0, len(body), children=structure.divs))
-    return E.text(body_element)
+    text = root("text")
+    renderer.fill(sub(text, "body"), Node("body", 0, len(body), children=structure.divs))
+    return text
 
 
 class _Renderer:
@@ -82,7 +82,7 @@ class _Renderer:
                     or self.body[suspect.offset:suspect_end] != suspect.sic):
                 continue
             self._append_text(element, self._strip_markers(position, suspect.offset))
-            element.append(_choice(suspect))
+            _mark(element, suspect)
             position = suspect_end
         self._append_text(element, self._strip_markers(position, end))
 
@@ -116,7 +116,7 @@ class _Renderer:
         lines = text.split("\n")
         _add_string(element, lines[0])
         for line in lines[1:]:
-            element.append(E.lb())
+            sub(element, "lb")
             _add_string(element, line)
 
 
@@ -130,7 +130,11 @@ def _add_string(element: etree._Element, text: str) -> None:
         element.text = (element.text or "") + text
 
 
-def _choice(suspect: Suspect) -> etree._Element:
+def _mark(parent: etree._Element, suspect: Suspect) -> None:
+    """Append the suspect as choice(sic, corr), or as a lone sic when no correction is confident."""
     if suspect.corr is None:
-        return E.sic(suspect.sic, resp=f"#{OCR_RESP_ID}", cert=suspect.cert.value)
-    return E.choice(E.sic(suspect.sic), E.corr(suspect.corr, resp=f"#{OCR_RESP_ID}", cert=suspect.cert.value))
+        sub(parent, "sic", suspect.sic, resp=f"#{OCR_RESP_ID}", cert=suspect.cert.value)
+        return
+    choice = sub(parent, "choice")
+    sub(choice, "sic", suspect.sic)
+    sub(choice, "corr", suspect.corr, resp=f"#{OCR_RESP_ID}", cert=suspect.cert.value)

@@ -16,7 +16,7 @@ from .body import OCR_RESP_ID
 from .dates import parse_ymd
 from .model import Correspondent, Document, Letter
 from .names import correspondent
-from .vocab import E, XML_ID
+from .vocab import E, XML_ID, root, sub
 
 ARCHIVE_NAME = "banned-historical-archives"
 _EDITOR_MARKS = ("编", "辑", "整理", "研究室", "编辑部", "出版社")
@@ -35,48 +35,44 @@ class HeaderOptions:
 
 def build_header(document: Document, letters: Sequence[Letter], options: HeaderOptions) -> etree._Element:
     """The complete teiHeader for `document`."""
-    return E.teiHeader(
-        _file_desc(document, options),
-        deepcopy(_encoding_desc(options.version, options.ocr_marked)),
-        _profile_desc(document, letters, options),
-    )
+    header = root("teiHeader")
+    _file_desc(sub(header, "fileDesc"), document, options)
+    header.append(deepcopy(_encoding_desc(options.version, options.ocr_marked)))
+    _profile_desc(sub(header, "profileDesc"), document, letters, options)
+    return header
 
 
-def _file_desc(document: Document, options: HeaderOptions) -> etree._Element:
+def _file_desc(file_desc: etree._Element, document: Document, options: HeaderOptions) -> None:
     header = document.header
-    title_stmt = E.titleStmt(E.title(header.title))
+    title_stmt = sub(file_desc, "titleStmt")
+    sub(title_stmt, "title", header.title)
     for author in header.authors:
-        title_stmt.append(E.author(_name(correspondent(author))))
+        _name(sub(title_stmt, "author"), correspondent(author))
     title_stmt.append(deepcopy(_resp_stmt(options.version)))
-    publication = E.publicationStmt(
-        E.distributor(ARCHIVE_NAME),
-        E.idno(header.article_id, type="bha"),
-    )
+    publication = sub(file_desc, "publicationStmt")
+    sub(publication, "distributor", ARCHIVE_NAME)
+    sub(publication, "idno", header.article_id, type="bha")
     if options.timestamp:
-        publication.append(E.date(options.timestamp, when=options.timestamp))
+        sub(publication, "date", options.timestamp, when=options.timestamp)
     publication.append(deepcopy(_availability()))
-    return E.fileDesc(title_stmt, publication, E.sourceDesc(_source_bibl(document)))
+    _source_bibl(sub(sub(file_desc, "sourceDesc"), "bibl"), document)
 
 
-def _source_bibl(document: Document) -> etree._Element:
+def _source_bibl(bibl: etree._Element, document: Document) -> None:
     """The printed source: book title, its author or editor(s), and the 来源 note."""
     header = document.header
-    bibl = E.bibl()
     if header.book:
-        bibl.append(E.title(header.book, level="m"))
+        sub(bibl, "title", header.book, level="m")
     if header.book_author:
         names = [name.strip() for name in header.book_author.split(",") if name.strip()]
         for index, name in enumerate(names):
-            role = "author" if _is_book_author(name, header.authors) else "editor"
-            element = getattr(E, role)(name)
             if index:
                 bibl[-1].tail = ","
-            bibl.append(element)
+            sub(bibl, "author" if _is_book_author(name, header.authors) else "editor", name)
     if header.source:
-        bibl.append(E.note(header.source, type="source"))
+        sub(bibl, "note", header.source, type="source")
     if not len(bibl):
         bibl.text = f"{ARCHIVE_NAME}, article {header.article_id}"
-    return bibl
 
 
 def _is_book_author(name: str, document_authors: Sequence[str]) -> bool:
@@ -120,59 +116,63 @@ def _encoding_desc(version: str, ocr_marked: bool) -> etree._Element:
     )
 
 
-def _profile_desc(document: Document, letters: Sequence[Letter], options: HeaderOptions) -> etree._Element:
+def _profile_desc(profile: etree._Element, document: Document, letters: Sequence[Letter], options: HeaderOptions) -> None:
     header = document.header
-    profile = E.profileDesc(E.creation(*_creation_dates(document)))
+    _creation_dates(sub(profile, "creation"), document)
     language_name = "Chinese (traditional script)" if options.language == "zh-Hant" else "Chinese (simplified script)"
-    profile.append(E.langUsage(E.language(language_name, ident=options.language)))
+    sub(sub(profile, "langUsage"), "language", language_name, ident=options.language)
     if header.tags:
-        profile.append(E.textClass(E.keywords(*(E.term(tag) for tag in header.tags))))
+        keywords = sub(sub(profile, "textClass"), "keywords")
+        for tag in header.tags:
+            sub(keywords, "term", tag)
     if document.description:
-        paragraphs = [p.strip() for p in document.description.split("\n\n") if p.strip()]
-        profile.append(E.abstract(*(E.p(p) for p in paragraphs)))
+        abstract = sub(profile, "abstract")
+        for paragraph in document.description.split("\n\n"):
+            if paragraph.strip():
+                sub(abstract, "p", paragraph.strip())
     for letter in letters:
-        corresp = _corresp_desc(letter)
-        if corresp is not None:
-            profile.append(corresp)
-    return profile
+        _corresp_desc(profile, letter)
 
 
-def _creation_dates(document: Document) -> list[etree._Element]:
+def _creation_dates(creation: etree._Element, document: Document) -> None:
     """One `date` for a range (`@from`/`@to`) or a single date; one per entry for a list of dates."""
     header = document.header
     if not header.dates:
-        return [E.date(header.date_text)] if header.date_text else []
+        if header.date_text:
+            sub(creation, "date", header.date_text)
+        return
     isos = [parse_ymd(date).iso for date in header.dates]
     if header.is_range and len(isos) >= 2:
-        element = E.date(header.date_text)
+        element = sub(creation, "date", header.date_text)
         if isos[0]:
             element.set("from", isos[0])
         if isos[-1]:
             element.set("to", isos[-1])
-        return [element]
-    elements = []
-    for raw, iso in zip(header.dates, isos):
-        element = E.date(raw)
+        return
+    for index, (raw, iso) in enumerate(zip(header.dates, isos)):
+        if index:
+            creation[-1].tail = ","
+        element = sub(creation, "date", raw)
         if iso:
             element.set("when", iso)
-        if elements:
-            elements[-1].tail = ","
-        elements.append(element)
-    return elements
 
 
-def _corresp_desc(letter: Letter) -> etree._Element | None:
-    """correspDesc with a sent and a received action; None when nothing is known of either."""
-    desc = E.correspDesc()
-    sent = E.correspAction(*(_name(c) for c in letter.senders), type="sent")
-    if letter.when:
-        sent.append(E.date(when=letter.when))
-    if len(sent):
-        desc.append(sent)
+def _corresp_desc(profile: etree._Element, letter: Letter) -> None:
+    """correspDesc with a sent and a received action; nothing when nothing is known of either."""
+    if not (letter.senders or letter.when or letter.addressees):
+        return
+    desc = sub(profile, "correspDesc")
+    if letter.senders or letter.when:
+        sent = sub(desc, "correspAction", type="sent")
+        for sender in letter.senders:
+            _name(sent, sender)
+        if letter.when:
+            sub(sent, "date", when=letter.when)
     if letter.addressees:
-        desc.append(E.correspAction(*(_name(c) for c in letter.addressees), type="received"))
-    return desc if len(desc) else None
+        received = sub(desc, "correspAction", type="received")
+        for addressee in letter.addressees:
+            _name(received, addressee)
 
 
-def _name(person_or_org: Correspondent) -> etree._Element:
-    return (E.orgName if person_or_org.is_org else E.persName)(person_or_org.name)
+def _name(parent: etree._Element, person_or_org: Correspondent) -> etree._Element:
+    return sub(parent, "orgName" if person_or_org.is_org else "persName", person_or_org.name)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from lxml import etree
 from lxml.builder import ElementMaker
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -23,3 +24,20 @@ XML_LANG = f"{{{XML_NS}}}lang"
 def tei(local_name: str) -> str:
     """Clark name of a TEI element, for tag comparisons and SubElement."""
     return f"{{{TEI_NS}}}{local_name}"
+
+
+def sub(parent: etree._Element, local_name: str, text: str | None = None, **attributes: str) -> etree._Element:
+    """Append a TEI element to `parent`, with optional text and attributes.
+
+    For the many small elements of each document: several times cheaper than building detached
+    elements with E and appending them.
+    """
+    element = etree.SubElement(parent, tei(local_name), attributes or None)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def root(local_name: str) -> etree._Element:
+    """A detached TEI element that declares the TEI namespace as default."""
+    return etree.Element(tei(local_name), nsmap={None: TEI_NS})
