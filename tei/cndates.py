@@ -90,6 +90,7 @@ class DateMatch:
     """Month and day (where written) are readable numerals, whether or not a year is known."""
 
 
+@lru_cache(maxsize=4096)
 def _small_number(text: str) -> int | None:
     """一 … 三十一, 廿七, 卅, 12 → int; None when a character is not a numeral."""
     if not text:
@@ -132,6 +133,7 @@ def _header_parts(header: str | None) -> _Header:
     return (y or None), (m or None), (d or None)
 
 
+@lru_cache(maxsize=4096)
 def _iso(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
     if y is None or not 1 <= y <= 2999:
         return None
@@ -146,6 +148,7 @@ def _iso(y: int | None, m: int | None = None, d: int | None = None) -> str | Non
     return out + "-%02d" % d
 
 
+@lru_cache(maxsize=4096)
 def _resolve_year(text: str, header_year: int | None) -> tuple[int | None, bool]:
     """(year, ok). ok is False when the year is garbled and the header does not confirm it."""
     digits = _year_digits(text)
@@ -204,17 +207,16 @@ def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
             gy, gm, gd = groups.get("y"), groups.get("m"), groups.get("d")
             if rx is YEAR_DATE and not gy.isdigit() and sum(c in _DIGIT for c in gy) < 2:
                 continue
+            if best is not None and not (m.start() < best.start or (
+                    m.start() == best.start and m.end() > best.end)):
+                break  # the date found already starts earlier, or as early and is longer
             month = _small_number(gm) if gm else None
             day = _small_number(gd) if gd else None
             legible = (gm is None or month is not None) and (gd is None or day is not None)
             when = _from_match(gy, month, day, parts) if legible else None
-            cand = DateMatch(m.start(), m.end(), when, legible and (when is not None or gm is not None))
-            if best is None or cand.start < best.start or (
-                cand.start == best.start and cand.end > best.end
-            ):
-                best = cand
+            best = DateMatch(m.start(), m.end(), when, legible and (when is not None or gm is not None))
             break
-    loose = _lenient(text, parts, len(text) if best is None else best.start)
+    loose = _lenient(text, parts, best)
     if loose is not None and best is None:
         best = loose
     elif loose is not None and (
@@ -268,9 +270,10 @@ def _lenient_matches(text: str, last_start: int):
         pos = max(pos, at + 1)
 
 
-def _lenient(text: str, header: _Header, last_start: int) -> DateMatch | None:
-    """The first OCR-garbled date (二月二t一日) starting by `last_start`, valued only when its
-    legible numerals agree with the header."""
+def _lenient(text: str, header: _Header, strict: DateMatch | None) -> DateMatch | None:
+    """The first OCR-garbled date (二月二t一日) when its span could replace the `strict` one (None
+    otherwise), valued only when its legible numerals agree with the header."""
+    last_start = len(text) if strict is None else strict.start
     for m in _lenient_matches(text, last_start):
         if m.start() > last_start:
             return None
@@ -278,6 +281,8 @@ def _lenient(text: str, header: _Header, last_start: int) -> DateMatch | None:
         numerals = sum(c in _DIGIT or c in "十廿卅" for t in tokens for c in t)
         if numerals < 2 or any(not any(c in _DIGIT or c in "十廿卅" for c in t) for t in tokens[-2:]):
             continue
+        if strict is not None and (m.end() < strict.end or (m.start(), m.end()) == (strict.start, strict.end)):
+            return None  # it could not replace the strict date
         hy, hm, hd = header
         when = None
         if hy and hm and hd:
