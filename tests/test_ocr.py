@@ -19,7 +19,7 @@ from tei.ocr import find_suspects, load_user_file
 
 # Floors at what the step reaches on the dev corpus now (see the printed figures); raise them
 # when it improves.
-MIN_PRECISION, MIN_RECALL, MIN_CORRECTION = 0.96, 0.64, 0.98
+MIN_PRECISION, MIN_RECALL, MIN_CORRECTION = 0.96, 0.66, 0.98
 MAX_CLEAN_PER_1000 = 0.15
 
 
@@ -159,15 +159,15 @@ def test_cli_ocr(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["ocr", str(SEED)])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == f"{SEED}:14:6: 门 -> 们 [low] …志⏎⏎亲爱的同志[门]，⏎⏎最近以来，…"
+    assert result.stdout.splitlines()[0] == f"{SEED}:16:110: 识 -> 议 [medium] …分歧，对莫斯科会[识]的宣言和声明的基…"
     result = runner.invoke(main, ["ocr", "--format", "json", str(SEED)])
     report = json.loads(result.stdout)
-    assert report["file"] == str(SEED) and report["suspects"][0]["offset"] == 46
+    assert report["file"] == str(SEED) and report["suspects"][0]["offset"] == 159
     assert len(report["suspects"]) == len(find_suspects(body_of(SEED)))
     user = tmp_path / "mine.txt"
-    user.write_text("# names\n同志门\n", encoding="utf-8")
+    user.write_text("# names\n莫斯科会识\n", encoding="utf-8")
     result = runner.invoke(main, ["ocr", "--format", "json", "--user-file", str(user), str(SEED)])
-    assert json.loads(result.stdout)["suspects"][0]["offset"] != 46
+    assert json.loads(result.stdout)["suspects"][0]["offset"] != 159
     user.write_text("ab\t作\n", encoding="utf-8")
     result = runner.invoke(main, ["ocr", "--user-file", str(user), str(SEED)])
     assert result.exit_code == 2 and "mine.txt:1: expected wrong<TAB>right" in result.output
