@@ -55,7 +55,11 @@ class _Renderer:
             self._gap(element, cursor, child.start, container)
             child_element = etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None)
             if self.plain and not child.children and child.tag not in CONTAINERS:
-                self._append_text(child_element, self.body[child.start:child.end])
+                text = self.body[child.start:child.end]
+                if "\n" in text:
+                    self._append_text(child_element, text)
+                else:
+                    child_element.text = text
             else:
                 self.fill(child_element, child)
             cursor = child.end

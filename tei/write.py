@@ -33,8 +33,8 @@ _MIXED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in _MIXED)
 
 def _indent(element: etree._Element, level: int) -> None:
     """Indent element-only content; leave mixed content (where whitespace would be text) alone."""
-    if (element.text or "").strip() or any((child.tail or "").strip() for child in element):
-        return
+    if element.text or any(child.tail for child in element):
+        return  # text already there: mixed content, or indented before
     inner = "\n" + _INDENT * (level + 1)
     element.text = inner
     for child in element:
