@@ -9,9 +9,10 @@ __version__ = "0.1.0"
 
 from .convert import ConvertOptions, Result, convert_bytes, convert_document, convert_file  # noqa: E402
 from .reader import parse_export, read_export  # noqa: E402
+from .validate import validate_file  # noqa: E402
 from .write import serialize, write_atomic  # noqa: E402
 
 __all__ = [
     "__version__", "ConvertOptions", "Result", "convert_bytes", "convert_document", "convert_file",
-    "parse_export", "read_export", "serialize", "write_atomic",
+    "parse_export", "read_export", "serialize", "validate_file", "write_atomic",
 ]
