@@ -42,8 +42,6 @@ class _Renderer:
         self.marker_starts = [start for start, _ in self.markers]
         self.suspects = sorted(suspects, key=lambda s: s.offset)
         self.suspect_offsets = [s.offset for s in self.suspects]
-        self.plain = not self.markers and not self.suspects
-        """No markers and no suspects anywhere: a leaf's text is its body slice as it stands."""
 
     def fill(self, element: etree._Element, node: Node) -> None:
         """Put the content of `node` into `element` (already created with its attributes)."""
@@ -54,7 +52,7 @@ class _Renderer:
                 raise UncoveredText(f"<{child.tag}> at {child.start}–{child.end} overlaps or leaves <{node.tag}>")
             self._gap(element, cursor, child.start, container)
             child_element = etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None)
-            if self.plain and not child.children and child.tag not in CONTAINERS:
+            if not child.children and child.tag not in CONTAINERS and self._plain(child.start, child.end):
                 text = self.body[child.start:child.end]
                 if "\n" in text:
                     self._append_text(child_element, text)
@@ -89,6 +87,14 @@ class _Renderer:
             _mark(element, suspect)
             position = suspect_end
         self._append_text(element, self._strip_markers(position, end))
+
+    def _plain(self, start: int, end: int) -> bool:
+        """No marker and no suspect in [start, end): the text there is the body slice as it stands."""
+        i = bisect.bisect_left(self.marker_starts, start - 5)
+        if i < len(self.markers) and self.markers[i][0] < end:
+            return False
+        j = bisect.bisect_left(self.suspect_offsets, start)
+        return j == len(self.suspects) or self.suspects[j].offset >= end
 
     def _strip_markers(self, start: int, end: int) -> str:
         """body[start:end] without the export's line-start markers."""
