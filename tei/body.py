@@ -71,16 +71,10 @@ class _Renderer:
             if stray.strip():
                 raise UncoveredText(f"text {stray.strip()[:20]!r} at {start} lies in <{etree.QName(element).localname}> outside any child")
             return
-        first = bisect.bisect_left(self.suspect_offsets, start)
-        if first == len(self.suspects) or self.suspects[first].offset >= end:
-            self._append_text(element, self._strip_markers(start, end))
-            return
         position = start
-        for suspect in self.suspects[first:]:
+        for suspect in self._suspects_in(start, end):
             suspect_end = suspect.offset + len(suspect.sic)
-            if suspect.offset >= end:
-                break
-            if (suspect_end > end or suspect.offset < position or self._has_marker(suspect.offset, suspect_end)
+            if (suspect_end > end or suspect.offset < position or self._markers_in(suspect.offset, suspect_end)
                     or self.body[suspect.offset:suspect_end] != suspect.sic):
                 continue
             self._append_text(element, self._strip_markers(position, suspect.offset))
@@ -90,32 +84,29 @@ class _Renderer:
 
     def _plain(self, start: int, end: int) -> bool:
         """No marker and no suspect in [start, end): the text there is the body slice as it stands."""
+        return not self._markers_in(start, end) and not self._suspects_in(start, end)
+
+    def _markers_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The export's line-start markers overlapping [start, end) (a marker is at most 5 long)."""
         i = bisect.bisect_left(self.marker_starts, start - 5)
-        if i < len(self.markers) and self.markers[i][0] < end:
-            return False
-        j = bisect.bisect_left(self.suspect_offsets, start)
-        return j == len(self.suspects) or self.suspects[j].offset >= end
+        j = bisect.bisect_left(self.marker_starts, end, lo=i)
+        return [marker for marker in self.markers[i:j] if marker[1] > start]
+
+    def _suspects_in(self, start: int, end: int) -> list[Suspect]:
+        """The suspects starting in [start, end), by offset."""
+        i = bisect.bisect_left(self.suspect_offsets, start)
+        j = bisect.bisect_left(self.suspect_offsets, end, lo=i)
+        return self.suspects[i:j]
 
     def _strip_markers(self, start: int, end: int) -> str:
         """body[start:end] without the export's line-start markers."""
-        i = bisect.bisect_left(self.marker_starts, start - 5)
-        if i == len(self.markers) or self.markers[i][0] >= end:
-            return self.body[start:end]
         pieces = []
         position = start
-        for marker_start, marker_end in self.markers[i:]:
-            if marker_start >= end:
-                break
-            if marker_end <= position:
-                continue
+        for marker_start, marker_end in self._markers_in(start, end):
             pieces.append(self.body[position:max(position, marker_start)])
             position = max(position, marker_end)
-        pieces.append(self.body[position:end] if position < end else "")
+        pieces.append(self.body[position:end])
         return "".join(pieces)
-
-    def _has_marker(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.marker_starts, start - 5)
-        return any(ms < end and me > start for ms, me in self.markers[i:i + 3])
 
     @staticmethod
     def _append_text(element: etree._Element, text: str) -> None:
