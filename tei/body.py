@@ -84,7 +84,7 @@ class _Renderer:
 
     def _plain(self, start: int, end: int) -> bool:
         """No marker and no suspect in [start, end): the text there is the body slice as it stands."""
-        return not self._markers_in(start, end) and not self._suspects_in(start, end)
+        return not (self.markers and self._markers_in(start, end)) and not (self.suspects and self._suspects_in(start, end))
 
     def _markers_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The export's line-start markers overlapping [start, end) (a marker is at most 5 long)."""
@@ -100,6 +100,8 @@ class _Renderer:
 
     def _strip_markers(self, start: int, end: int) -> str:
         """body[start:end] without the export's line-start markers."""
+        if not self.markers:
+            return self.body[start:end]
         pieces = []
         position = start
         for marker_start, marker_end in self._markers_in(start, end):
