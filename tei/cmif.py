@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .dates import is_iso_partial
 from .vocab import NS, XML_ID, E, tei
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 """correspSearch harvests CMIF files under CC-BY 4.0 only."""
 DEFAULT_TITLE = "Letters in banned-historical-archives (TEI conversion)"
-ISO_PARTIAL = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _DATE_ATTRIBUTES = ("when", "from", "to", "notBefore", "notAfter")
 _NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -170,7 +170,7 @@ def _name(name: etree._Element, authorities: Mapping[str, str]) -> etree._Elemen
 
 def _date(date: etree._Element) -> etree._Element | None:
     """A CMIF date with the ISO partial-date attributes of `date`; None when it has none usable."""
-    attributes = {name: date.get(name) for name in _DATE_ATTRIBUTES if ISO_PARTIAL.match(date.get(name) or "")}
+    attributes = {name: date.get(name) for name in _DATE_ATTRIBUTES if is_iso_partial(date.get(name) or "")}
     if "when" in attributes:
         attributes = {"when": attributes["when"]}
     if not attributes:
