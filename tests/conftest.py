@@ -45,12 +45,18 @@ def shared_dir() -> Path:
     return SHARED
 
 
+def shared_relaxng(name: str) -> etree.RelaxNG:
+    """Compile ../shared/schemas/<name>; the calling test skips when it is not there."""
+    path = SHARED / "schemas" / name
+    if not path.exists():
+        pytest.skip(f"../shared/schemas/{name} is not available")
+    return etree.RelaxNG(parse_tei(path))
+
+
 @pytest.fixture(scope="session")
 def tei_all() -> etree.RelaxNG:
     """TEI P5 tei_all, compiled once per run (about 7 s)."""
-    if not TEI_ALL_RNG.exists():
-        pytest.skip("../shared/schemas/tei_all.rng is not available")
-    return etree.RelaxNG(parse_tei(TEI_ALL_RNG))
+    return shared_relaxng(TEI_ALL_RNG.name)
 
 
 @pytest.fixture(scope="session")
