@@ -16,9 +16,11 @@ from lxml import etree
 from .errors import TeiError
 from .model import Node, Structure, Suspect
 from .structure import marker_spans
-from .vocab import root, sub, tei
+from .vocab import INDENT, root, sub, tei
 
 CONTAINERS = frozenset({"body", "div", "opener", "closer", "postscript"})
+TEXT_BODY_DEPTH = 2
+"""Nesting level of `<body>` in the document (TEI > text > body), for indentation."""
 OCR_RESP_ID = "tei-ocr"
 """xml:id of the header's respStmt that every corr/@resp and sic/@resp points to."""
 
@@ -31,7 +33,7 @@ def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = ()
     """The `<text>` element for `body` laid out by `structure`, with `suspects` marked."""
     renderer = _Renderer(body, suspects)
     text = root("text")
-    renderer.fill(sub(text, "body"), Node("body", 0, len(body), children=structure.divs))
+    renderer.fill(sub(text, "body"), Node("body", 0, len(body), children=structure.divs), TEXT_BODY_DEPTH)
     return text
 
 
@@ -43,33 +45,62 @@ class _Renderer:
         self.suspects = sorted(suspects, key=lambda s: s.offset)
         self.suspect_offsets = [s.offset for s in self.suspects]
 
-    def fill(self, element: etree._Element, node: Node) -> None:
-        """Put the content of `node` into `element` (already created with its attributes)."""
-        container = node.tag in CONTAINERS
+    def fill(self, element: etree._Element, node: Node, depth: int) -> None:
+        """Put the content of `node` into `element` (already created with its attributes).
+
+        A container's children are indented for `depth` here, as write.serialize would: the
+        renderer knows which elements hold only elements, so the serializer need not look.
+        """
+        if node.tag not in CONTAINERS:
+            self._fill_mixed(element, node)
+            return
+        body = self.body
         cursor = node.start
+        inner = "\n" + INDENT * (depth + 1)
+        child_element = None
         for child in node.children:
-            if child.start < cursor or child.end > node.end:
-                raise UncoveredText(f"<{child.tag}> at {child.start}–{child.end} overlaps or leaves <{node.tag}>")
-            self._gap(element, cursor, child.start, container)
+            start, end = child.start, child.end
+            if start < cursor or end > node.end:
+                raise UncoveredText(f"<{child.tag}> at {start}–{end} overlaps or leaves <{node.tag}>")
+            if start > cursor and not body[cursor:start].isspace():
+                self._check_container_gap(element, cursor, start)
             child_element = etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None)
-            if not child.children and child.tag not in CONTAINERS and self._plain(child.start, child.end):
-                text = self.body[child.start:child.end]
+            child_element.tail = inner
+            if child.children or child.tag in CONTAINERS or not self._plain(start, end):
+                self.fill(child_element, child, depth + 1)
+            else:
+                text = body[start:end]
                 if "\n" in text:
                     self._append_text(child_element, text)
                 else:
                     child_element.text = text
-            else:
-                self.fill(child_element, child)
-            cursor = child.end
-        self._gap(element, cursor, node.end, container)
+            cursor = end
+        if node.end > cursor and not body[cursor:node.end].isspace():
+            self._check_container_gap(element, cursor, node.end)
+        if child_element is not None:
+            element.text = inner
+            child_element.tail = inner[:-len(INDENT)]
 
-    def _gap(self, element: etree._Element, start: int, end: int, container: bool) -> None:
+    def _fill_mixed(self, element: etree._Element, node: Node) -> None:
+        """Text, suspects and child elements of a leaf-like node, in body order."""
+        cursor = node.start
+        for child in node.children:
+            if child.start < cursor or child.end > node.end:
+                raise UncoveredText(f"<{child.tag}> at {child.start}–{child.end} overlaps or leaves <{node.tag}>")
+            self._text(element, cursor, child.start)
+            self._fill_mixed(etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None), child)
+            cursor = child.end
+        self._text(element, cursor, node.end)
+
+    def _check_container_gap(self, element: etree._Element, start: int, end: int) -> None:
+        """Between a container's children only whitespace and the export's markers may lie."""
+        stray = self._strip_markers(start, end)
+        if stray.strip():
+            raise UncoveredText(f"text {stray.strip()[:20]!r} at {start} lies in <{etree.QName(element).localname}> outside any child")
+
+    def _text(self, element: etree._Element, start: int, end: int) -> None:
+        """Append body[start:end] to a leaf-like element, markers left out and suspects marked."""
         if start >= end:
-            return
-        if container:
-            stray = self._strip_markers(start, end)
-            if stray.strip():
-                raise UncoveredText(f"text {stray.strip()[:20]!r} at {start} lies in <{etree.QName(element).localname}> outside any child")
             return
         position = start
         for suspect in self._suspects_in(start, end):

@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import OutputError
-from .vocab import TEI_NS
+from .vocab import INDENT, TEI_NS
 
 # Elements with mixed content: whitespace added inside them would be added to the text.
 _MIXED = frozenset({
@@ -17,7 +17,6 @@ _MIXED = frozenset({
     "corr", "title", "resp", "name", "persName", "orgName", "term", "note", "language", "label",
     "idno", "distributor", "author", "editor", "bibl", "lb", "application",
 })
-_INDENT = "  "
 _SERIAL = itertools.count()
 _FOLDERS_MADE: set[str] = set()
 
@@ -35,13 +34,13 @@ def _indent(element: etree._Element, level: int) -> None:
     """Indent element-only content; leave mixed content (where whitespace would be text) alone."""
     if element.text or any(child.tail for child in element):
         return  # text already there: mixed content, or indented before
-    inner = "\n" + _INDENT * (level + 1)
+    inner = "\n" + INDENT * (level + 1)
     element.text = inner
     for child in element:
         child.tail = inner
         if len(child) and child.tag not in _MIXED_TAGS:
             _indent(child, level + 1)
-    element[-1].tail = "\n" + _INDENT * level
+    element[-1].tail = "\n" + INDENT * level
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
