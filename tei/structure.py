@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from .model import Document, Node, Part, PartKind, Structure
 
-_PART_BREAK = re.compile(r"\n[ \t\u3000]*\n")
+_PART_BREAK = re.compile(r"(\n[ \t\u3000]*\n)")
 # A line-start marker of the export: `#`…`####` + space for headings, `> ` for quotations.
 _HEADING = re.compile(r"#{1,4} ")
 _MARKER = re.compile(r"(?m)^(?:#{1,4} |> )")
@@ -17,28 +17,27 @@ def split_parts(body: str) -> tuple[Part, ...]:
     """Blank-line separated parts of `body`, ranges excluding the part's own marker."""
     parts = []
     position = 0
-    for chunk_end, next_start in [(m.start(), m.end()) for m in _PART_BREAK.finditer(body)] + [(len(body), len(body))]:
-        part = _make_part(body, position, chunk_end)
-        if part is not None:
-            parts.append(part)
-        position = next_start
+    pieces = _PART_BREAK.split(body)  # chunk, break, chunk, …, chunk
+    for index in range(0, len(pieces), 2):
+        chunk = pieces[index]
+        leading = chunk.lstrip("\n \t")
+        text = leading.rstrip()
+        if text:
+            start = position + len(chunk) - len(leading)
+            parts.append(_make_part(body, text, start, start + len(text)))
+        position += len(chunk) + (len(pieces[index + 1]) if index + 1 < len(pieces) else 0)
     return tuple(parts)
 
 
-def _make_part(body: str, start: int, end: int) -> Part | None:
-    while start < end and body[start] in "\n \t":
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    if start >= end:
-        return None
-    at_line_start = start == 0 or body[start - 1] == "\n"  # markers count only there, as in the export
-    heading = _HEADING.match(body, start, end) if at_line_start else None
-    if heading:
-        return Part(PartKind.HEADING, heading.end(), end, level=heading.end() - start - 1)
-    if at_line_start and body.startswith("> ", start, end):
-        return Part(PartKind.QUOTE, start + 2, end)
-    if end - start <= 8 and all(ch in ORNAMENTS or ch.isspace() for ch in body[start:end]):
+def _make_part(body: str, text: str, start: int, end: int) -> Part:
+    """The part body[start:end] (== text), trimmed: a heading, quotation, ornament or paragraph."""
+    if text[0] in "#>" and (start == 0 or body[start - 1] == "\n"):  # markers count only at line start
+        heading = _HEADING.match(text)
+        if heading:
+            return Part(PartKind.HEADING, start + heading.end(), end, level=heading.end() - 1)
+        if text.startswith("> "):
+            return Part(PartKind.QUOTE, start + 2, end)
+    if len(text) <= 8 and all(ch in ORNAMENTS or ch.isspace() for ch in text):
         return Part(PartKind.ORNAMENT, start, end)
     return Part(PartKind.PARAGRAPH, start, end)
 
