@@ -14,11 +14,12 @@ from .model import Document, Header
 
 FIELD_NAMES = ("id", "标题", "日期", "是否是时间段", "作者", "来源", "标签", "书籍", "书籍作者")
 _FIELD_LINE = re.compile(r"^(书籍作者|是否是时间段|标题|日期|作者|来源|标签|书籍|id)[ \t]*[:：][ \t]?(.*)$")
-_BODY_MARKER = re.compile(r"^正文[ \t]*[:：][ \t]*$")
+_BODY_MARKER = re.compile(r"^正文[ \t]*[:：][ \t]*$", re.MULTILINE)
 _DESCRIPTION_MARKER = re.compile(r"\n\n描述[ \t]*[:：][ \t]?")
 # XML 1.0 cannot carry these (C0 controls but tab/LF/CR, the non-characters U+FFFE/U+FFFF, and
 # lone surrogates, which only a permissive decoder could produce).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_C0_NOT_XML = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])
 _EXPECTED_START = "an export starting with 'id: <article id>'"
 
 
@@ -35,17 +36,27 @@ def read_export(path: str | Path) -> Document:
 def parse_export(data: bytes, name: str) -> Document:
     """Parse the bytes of one export; `name` is used in messages and kept as Document.path."""
     text = _decode(data, name)
-    text, dropped = _NOT_XML.subn("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = text.split("\n")
-    marker_index = next((i for i, line in enumerate(lines) if _BODY_MARKER.match(line)), None)
-    header = _parse_header(lines if marker_index is None else lines[:marker_index], name,
-                           has_body=marker_index is not None)
-    if marker_index is None:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    dropped = 0
+    if _may_hold_non_xml(data, text):
+        text, dropped = _NOT_XML.subn("", text)
+    marker = _BODY_MARKER.search(text)
+    lines = text[:marker.start() if marker else len(text)].split("\n")
+    if marker:
+        lines.pop()  # the empty rest of the line before the marker
+    header = _parse_header(lines, name, has_body=marker is not None)
+    if marker is None:
         raise InputError(name, len(lines), "expected a '正文：' line after the header, found none")
-    body_start = sum(len(line) + 1 for line in lines[: marker_index + 1])
-    body, description = _split_body(text, body_start)
-    return Document(path=name, header=header, body=body, body_line=marker_index + 2,
+    body, description = _split_body(text, marker.end() + 1)
+    return Document(path=name, header=header, body=body, body_line=len(lines) + 2,
                     description=description, dropped_chars=dropped)
+
+
+def _may_hold_non_xml(data: bytes, text: str) -> bool:
+    """A cheap test before the regex: C0 controls in the bytes, or U+FFFE/U+FFFF in the text."""
+    return (len(data.translate(None, _C0_NOT_XML)) != len(data)
+            or "\ufffe" in text or "\uffff" in text)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -142,13 +153,14 @@ def _split_list(value: str) -> list[str]:
 
 def _split_body(text: str, body_start: int) -> tuple[str, str]:
     """Body and description; the description marker is the last `描述：` line after a blank line."""
-    rest = text[body_start - 1:]  # from the newline ending the 正文 line
-    markers = list(_DESCRIPTION_MARKER.finditer(rest))
-    if not markers:
-        return _strip_final_newline(rest[1:]), ""
-    last = markers[-1]
-    body = rest[1:last.start()] if last.start() >= 1 else ""
-    return body, rest[last.end():].strip("\n")
+    search_end = len(text)
+    while (candidate := text.rfind("\n\n描述", body_start - 1, search_end)) >= 0:
+        marker = _DESCRIPTION_MARKER.match(text, candidate)
+        if marker:
+            body = text[body_start:candidate] if candidate >= body_start else ""
+            return body, text[marker.end():].strip("\n")
+        search_end = candidate + 3  # a later occurrence can only start before this one's end
+    return _strip_final_newline(text[body_start:]), ""
 
 
 def _strip_final_newline(body: str) -> str:
