@@ -64,21 +64,26 @@ def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
     """One div typed from the header, leading headings as its heads, later headings as nested divs."""
     top = _OpenDiv(level=0, attrs=(("type", document_type(document)),))
     stack = [top]
+    children = top.children  # of the innermost open div
     leading = True
     for part in parts:
-        if part.kind is PartKind.HEADING and leading:
-            top.children.append(Node("head", part.start, part.end))
+        kind = part.kind
+        if kind is PartKind.PARAGRAPH:
+            children.append(Node("p", part.start, part.end))
+        elif kind is not PartKind.HEADING:
+            children.append(part_node(part))
+        elif leading:
+            children.append(Node("head", part.start, part.end))
             top.level = max(top.level, part.level)
             continue
-        leading = False
-        if part.kind is PartKind.HEADING:
+        else:
             while len(stack) > 1 and stack[-1].level >= part.level:
                 stack[-2].children.append(stack.pop().close())
             section = _OpenDiv(level=part.level, attrs=(("type", "section"),))
             section.children.append(Node("head", part.start, part.end))
             stack.append(section)
-        else:
-            stack[-1].children.append(part_node(part))
+            children = section.children
+        leading = False
     while len(stack) > 1:
         stack[-2].children.append(stack.pop().close())
     return Structure(divs=(top.close(),))
