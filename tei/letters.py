@@ -962,20 +962,25 @@ def _closing(reader: _Reader, rest: list[_Unit]):
     rest = _split_signature_glue(reader, rest)
     n = len(rest)
     anchor = None
+    notes_only_from = [True] * (n + 1)  # notes_only_from[k]: rest[k:] holds nothing but notes
+    for k in range(n - 1, -1, -1):
+        notes_only_from[k] = notes_only_from[k + 1] and reader.is_note(rest[k])
     for k in range(1, n) if n > 1 else ():
         u = rest[k]
         if reader.is_note(u):
             continue
-        nxt = rest[k + 1] if k + 1 < n else None
         glued = reader.signed_split(u)
-        strength = reader.signed_strength(u)
-        next_date = nxt is not None and reader.date_unit(nxt) is not None
         prev_closing = reader.closing_like(rest[k - 1])
-        last_content = all(reader.is_note(v) for v in rest[k + 1:])
         if glued and (u.indented or prev_closing or reader.known_name_in(reader.text(u)[:glued[0] - u.start])
                       or len(re.sub(r"\s", "", body[u.start:glued[0]])) <= 12):
             anchor = k
             break
+        strength = reader.signed_strength(u)
+        if not strength:
+            continue
+        nxt = rest[k + 1] if k + 1 < n else None
+        next_date = nxt is not None and reader.date_unit(nxt) is not None
+        last_content = notes_only_from[k + 1]
         if strength == 2 and (next_date or prev_closing or u.indented or last_content
                               or (nxt is not None and reader.signed_strength(nxt) == 2)):
             anchor = k
