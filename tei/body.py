@@ -58,15 +58,16 @@ class _Renderer:
         cursor = node.start
         inner = "\n" + INDENT * (depth + 1)
         child_element = None
+        marked = self.markers or self.suspects  # else every leaf is its body slice as it stands
         for child in node.children:
-            start, end = child.start, child.end
+            tag, start, end, attrs, children = child
             if start < cursor or end > node.end:
-                raise UncoveredText(f"<{child.tag}> at {start}–{end} overlaps or leaves <{node.tag}>")
+                raise UncoveredText(f"<{tag}> at {start}–{end} overlaps or leaves <{node.tag}>")
             if start > cursor and not body[cursor:start].isspace():
                 self._check_container_gap(element, cursor, start)
-            child_element = etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None)
+            child_element = etree.SubElement(element, tei(tag), dict(attrs) if attrs else None)
             child_element.tail = inner
-            if child.children or child.tag in CONTAINERS or not self._plain(start, end):
+            if children or tag in CONTAINERS or marked and not self._plain(start, end):
                 self.fill(child_element, child, depth + 1)
             else:
                 text = body[start:end]
@@ -115,7 +116,7 @@ class _Renderer:
 
     def _plain(self, start: int, end: int) -> bool:
         """No marker and no suspect in [start, end): the text there is the body slice as it stands."""
-        return not (self.markers and self._markers_in(start, end)) and not (self.suspects and self._suspects_in(start, end))
+        return not self._markers_in(start, end) and not self._suspects_in(start, end)
 
     def _markers_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The export's line-start markers overlapping [start, end) (a marker is at most 5 long)."""

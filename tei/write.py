@@ -32,15 +32,20 @@ _MIXED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in _MIXED)
 
 def _indent(element: etree._Element, level: int) -> None:
     """Indent element-only content; leave mixed content (where whitespace would be text) alone."""
-    if element.text or any(child.tail for child in element):
+    children = list(element)
+    if element.text or any(child.tail for child in children):
         return  # text already there: mixed content, or indented before
-    inner = "\n" + INDENT * (level + 1)
+    inner = _NEWLINE_INDENTS[level + 1]
     element.text = inner
-    for child in element:
+    for child in children:
         child.tail = inner
-        if len(child) and child.tag not in _MIXED_TAGS:
+        if child.tag not in _MIXED_TAGS and len(child):
             _indent(child, level + 1)
-    element[-1].tail = "\n" + INDENT * level
+    children[-1].tail = _NEWLINE_INDENTS[level]
+
+
+_NEWLINE_INDENTS = tuple("\n" + INDENT * level for level in range(64))
+"""Line break and indentation per nesting level (TEI nests far less deep)."""
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
