@@ -16,7 +16,8 @@ from lxml import etree
 from .errors import TeiError
 from .model import Node, Structure, Suspect
 from .structure import marker_spans
-from .vocab import INDENT, root, sub, tei
+from .layout import NEWLINE_INDENTS
+from .vocab import root, sub, tei
 
 CONTAINERS = frozenset({"body", "div", "opener", "closer", "postscript"})
 TEXT_BODY_DEPTH = 2
@@ -56,7 +57,7 @@ class _Renderer:
             return
         body = self.body
         cursor = node.start
-        inner = "\n" + INDENT * (depth + 1)
+        inner = NEWLINE_INDENTS[depth + 1]
         child_element = None
         marked = self.markers or self.suspects  # else every leaf is its body slice as it stands
         for child in node.children:
@@ -80,7 +81,7 @@ class _Renderer:
             self._check_container_gap(element, cursor, node.end)
         if child_element is not None:
             element.text = inner
-            child_element.tail = inner[:-len(INDENT)]
+            child_element.tail = NEWLINE_INDENTS[depth]
 
     def _fill_mixed(self, element: etree._Element, node: Node) -> None:
         """Text, suspects and child elements of a leaf-like node, in body order."""

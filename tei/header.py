@@ -16,6 +16,7 @@ from .body import OCR_RESP_ID
 from .dates import parse_ymd
 from .model import Correspondent, Document, Letter
 from .names import correspondent
+from .layout import indent
 from .vocab import E, XML_ID, root, sub
 
 ARCHIVE_NAME = "banned-historical-archives"
@@ -85,16 +86,18 @@ def _is_book_author(name: str, document_authors: Sequence[str]) -> bool:
 @lru_cache(maxsize=None)
 def _resp_stmt(version: str) -> etree._Element:
     """The tool's respStmt, the target of every corr/@resp (built once, copied into each header)."""
-    return E.respStmt(
+    return _laid_out(E.respStmt(
         E.resp("Marking of suspected OCR errors (choice/sic/corr) and letter structure, automatically"),
         E.name(f"tei {version}"),
         {XML_ID: OCR_RESP_ID},
-    )
+    ), TEMPLATE_DEPTHS["respStmt"])
 
 
 @lru_cache(maxsize=None)
 def _availability() -> etree._Element:
-    return E.availability(E.p(f"Historical public document collected by {ARCHIVE_NAME}; no licence stated by the archive."))
+    return _laid_out(E.availability(
+        E.p(f"Historical public document collected by {ARCHIVE_NAME}; no licence stated by the archive.")),
+        TEMPLATE_DEPTHS["availability"])
 
 
 @lru_cache(maxsize=None)
@@ -107,13 +110,23 @@ def _encoding_desc(version: str, ocr_marked: bool) -> etree._Element:
         if ocr_marked else
         "Suspected OCR errors were not marked in this file; the text is as in the export."
     )
-    return E.encodingDesc(
+    return _laid_out(E.encodingDesc(
         E.appInfo(E.application(E.label("tei"), ident="tei", version=version)),
         E.editorialDecl(
             E.correction(E.p(correction)),
             E.normalization(E.p("The text is not normalised: characters, variants and punctuation are as in the export.")),
         ),
-    )
+    ), TEMPLATE_DEPTHS["encodingDesc"])
+
+
+TEMPLATE_DEPTHS = {"encodingDesc": 2, "respStmt": 4, "availability": 4}
+"""Nesting level of each fixed header part in the document (TEI > teiHeader > fileDesc > titleStmt
+> respStmt): templates get their indentation once, when made."""
+
+
+def _laid_out(template: etree._Element, depth: int) -> etree._Element:
+    indent(template, depth)
+    return template
 
 
 def _profile_desc(profile: etree._Element, document: Document, letters: Sequence[Letter], options: HeaderOptions) -> None:

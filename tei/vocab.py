@@ -16,9 +16,6 @@ NS = {"t": TEI_NS}
 E = ElementMaker(namespace=TEI_NS, nsmap={None: TEI_NS})
 """Builds TEI elements: `E.p("text", E.choice(...))`."""
 
-INDENT = "  "
-"""One level of indentation in element-only content of written documents."""
-
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
 

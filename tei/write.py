@@ -9,43 +9,16 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import OutputError
-from .vocab import INDENT, TEI_NS
+from .layout import indent
 
-# Elements with mixed content: whitespace added inside them would be added to the text.
-_MIXED = frozenset({
-    "p", "head", "quote", "ab", "salute", "signed", "dateline", "date", "byline", "choice", "sic",
-    "corr", "title", "resp", "name", "persName", "orgName", "term", "note", "language", "label",
-    "idno", "distributor", "author", "editor", "bibl", "lb", "application",
-})
 _SERIAL = itertools.count()
 _FOLDERS_MADE: set[str] = set()
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
     """The document as UTF-8 bytes; the same tree always gives the same bytes."""
-    _indent(tree.getroot(), 0)  # the root is never mixed content
+    indent(tree.getroot(), 0)  # the root is never mixed content
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
-
-
-_MIXED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in _MIXED)
-
-
-def _indent(element: etree._Element, level: int) -> None:
-    """Indent element-only content; leave mixed content (where whitespace would be text) alone."""
-    children = list(element)
-    if element.text or any(child.tail for child in children):
-        return  # text already there: mixed content, or indented before
-    inner = _NEWLINE_INDENTS[level + 1]
-    element.text = inner
-    for child in children:
-        child.tail = inner
-        if child.tag not in _MIXED_TAGS and len(child):
-            _indent(child, level + 1)
-    children[-1].tail = _NEWLINE_INDENTS[level]
-
-
-_NEWLINE_INDENTS = tuple("\n" + INDENT * level for level in range(64))
-"""Line break and indentation per nesting level (TEI nests far less deep)."""
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:

@@ -70,6 +70,24 @@ def test_xml_model_names_the_project_schemas():
     ]
 
 
+@pytest.mark.parametrize("ocr", [True, False])
+def test_element_only_content_is_indented_by_depth(ocr):
+    """Body containers and header templates are laid out as they are built: check the depths."""
+    tree = parse_tei(serialize(convert_file(SEED, ConvertOptions(ocr=ocr)).tree))
+    checked = 0
+    for element in tree.getroot().iter(etree.Element):
+        children = list(element)
+        if not children or (element.text or "").strip() or any((c.tail or "").strip() for c in children):
+            continue  # mixed content keeps its text as it is
+        depth = sum(1 for _ in element.iterancestors())
+        if element.text is None:
+            continue  # mixed content without text between its elements (a choice, an author's name)
+        assert element.text == "\n" + "  " * (depth + 1), etree.QName(element).localname
+        assert [c.tail for c in children] == ["\n" + "  " * (depth + 1)] * (len(children) - 1) + ["\n" + "  " * depth]
+        checked += 1
+    assert checked > 20
+
+
 def test_same_input_gives_byte_identical_output():
     assert serialize(convert_file(SEED).tree) == serialize(convert_file(SEED).tree)
 

@@ -1,0 +1,41 @@
+"""Where a written document may get whitespace: element-only content is indented, mixed content never.
+
+Whitespace added inside mixed content would become part of the text, so the elements that can
+hold text are listed here and left alone. Body containers are indented as they are built
+(body.py) and the header's fixed parts once, when their templates are made (header.py); write.py
+indents what is left, and skips what already has its layout.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from .vocab import TEI_NS
+
+INDENT = "  "
+"""One level of indentation."""
+NEWLINE_INDENTS = tuple("\n" + INDENT * level for level in range(64))
+"""Line break and indentation per nesting level (TEI documents nest far less deep)."""
+
+_MIXED = frozenset({
+    "p", "head", "quote", "ab", "salute", "signed", "dateline", "date", "byline", "choice", "sic",
+    "corr", "title", "resp", "name", "persName", "orgName", "term", "note", "language", "label",
+    "idno", "distributor", "author", "editor", "bibl", "lb", "application",
+})
+_MIXED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in _MIXED)
+
+
+def indent(element: etree._Element, level: int) -> None:
+    """Indent the element-only content under `element`, which sits at nesting `level`.
+
+    An element that already has text or tails (mixed content, or indented before) is left as it is.
+    """
+    children = list(element)
+    if not children or element.text or any(child.tail for child in children):
+        return
+    inner = NEWLINE_INDENTS[level + 1]
+    element.text = inner
+    for child in children:
+        child.tail = inner
+        if child.tag not in _MIXED_TAGS and len(child):
+            indent(child, level + 1)
+    children[-1].tail = NEWLINE_INDENTS[level]
