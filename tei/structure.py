@@ -12,6 +12,9 @@ _HEADING = re.compile(r"#{1,4} ")
 _MARKER = re.compile(r"#{1,4} |> ")
 _LINE_MARKER = re.compile(r"\n(#{1,4} |> )")  # a literal newline first: found fast, unlike (?m)^
 ORNAMENTS = frozenset("■□◆◇●○◎▲△▼▽★☆※＊*·•")
+_ORNAMENT_MAX = 8
+"""Longest ornament line (■ ■ ■)."""
+_MARKER_STARTS = "#>"
 
 
 def split_parts(body: str) -> tuple[Part, ...]:
@@ -19,26 +22,30 @@ def split_parts(body: str) -> tuple[Part, ...]:
     parts = []
     position = 0
     pieces = _PART_BREAK.split(body)  # chunk, break, chunk, …, chunk
-    for index in range(0, len(pieces), 2):
-        chunk = pieces[index]
+    pieces.append("")  # a break after the last chunk, so that chunks and breaks pair up
+    for chunk, separator in zip(pieces[::2], pieces[1::2]):
         leading = chunk.lstrip("\n \t")
         text = leading.rstrip()
         if text:
             start = position + len(chunk) - len(leading)
-            parts.append(_make_part(body, text, start, start + len(text)))
-        position += len(chunk) + (len(pieces[index + 1]) if index + 1 < len(pieces) else 0)
+            end = start + len(text)
+            if text[0] in _MARKER_STARTS or len(text) <= _ORNAMENT_MAX:
+                parts.append(_special_part(body, text, start, end))
+            else:
+                parts.append(Part(PartKind.PARAGRAPH, start, end))
+        position += len(chunk) + len(separator)
     return tuple(parts)
 
 
-def _make_part(body: str, text: str, start: int, end: int) -> Part:
-    """The part body[start:end] (== text), trimmed: a heading, quotation, ornament or paragraph."""
-    if text[0] in "#>" and (start == 0 or body[start - 1] == "\n"):  # markers count only at line start
+def _special_part(body: str, text: str, start: int, end: int) -> Part:
+    """The part body[start:end] (== text) when it may be a heading, quotation or ornament."""
+    if text[0] in _MARKER_STARTS and (start == 0 or body[start - 1] == "\n"):  # markers count only at line start
         heading = _HEADING.match(text)
         if heading:
             return Part(PartKind.HEADING, start + heading.end(), end, level=heading.end() - 1)
         if text.startswith("> "):
             return Part(PartKind.QUOTE, start + 2, end)
-    if len(text) <= 8 and all(ch in ORNAMENTS or ch.isspace() for ch in text):
+    if len(text) <= _ORNAMENT_MAX and all(ch in ORNAMENTS or ch.isspace() for ch in text):
         return Part(PartKind.ORNAMENT, start, end)
     return Part(PartKind.PARAGRAPH, start, end)
 
