@@ -49,7 +49,7 @@ class _Renderer:
     def fill(self, element: etree._Element, node: Node, depth: int) -> None:
         """Put the content of `node` into `element` (already created with its attributes).
 
-        A container's children are indented for `depth` here, as write.serialize would: the
+        A container's children are indented for `depth` here, as layout.indent would: the
         renderer knows which elements hold only elements, so the serializer need not look.
         """
         if node.tag not in CONTAINERS:
