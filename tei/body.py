@@ -43,6 +43,7 @@ class _Renderer:
         self.body = body
         self.markers = marker_spans(body)
         self.marker_starts = [start for start, _ in self.markers]
+        self.marker_ends = [end for _, end in self.markers]  # sorted too: markers do not overlap
         self.suspects = sorted(suspects, key=lambda s: s.offset)
         self.suspect_offsets = [s.offset for s in self.suspects]
 
@@ -117,7 +118,11 @@ class _Renderer:
 
     def _plain(self, start: int, end: int) -> bool:
         """No marker and no suspect in [start, end): the text there is the body slice as it stands."""
-        return not self._markers_in(start, end) and not self._suspects_in(start, end)
+        first_marker = bisect.bisect_right(self.marker_ends, start)  # the first one ending after start
+        if first_marker < len(self.markers) and self.marker_starts[first_marker] < end:
+            return False
+        first_suspect = bisect.bisect_left(self.suspect_offsets, start)
+        return first_suspect == len(self.suspects) or self.suspect_offsets[first_suspect] >= end
 
     def _markers_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The export's line-start markers overlapping [start, end) (a marker is at most 5 long)."""
