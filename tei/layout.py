@@ -29,13 +29,18 @@ def indent(element: etree._Element, level: int) -> None:
 
     An element that already has text or tails (mixed content, or indented before) is left as it is.
     """
+    if element.text:
+        return  # mixed content, or indented before
     children = list(element)
-    if not children or element.text or any(child.tail for child in children):
+    if not children:
         return
+    for child in children:
+        if child.tail:
+            return  # mixed content
     inner = NEWLINE_INDENTS[level + 1]
     element.text = inner
     for child in children:
         child.tail = inner
-        if child.tag not in _MIXED_TAGS and len(child):
+        if len(child) and child.tag not in _MIXED_TAGS:
             indent(child, level + 1)
     children[-1].tail = NEWLINE_INDENTS[level]
