@@ -77,6 +77,17 @@ _PATTERNS = (
 """The strict patterns in order of preference, each with a character class it cannot match without."""
 _MAYBE_DATE = re.compile(r"[年月日号0-9]|[〇○零O一二三四五六七八九]{4}\s*[，,.．、]")
 """Text without a match here holds no date for any pattern (a cheap test before them all)."""
+_DATE_SEED = re.compile(r"[年月日号0-9]|[〇○零O一二三四五六七八九]{4}")
+_SEED_REACH = _LENIENT_MARK_AT
+"""Furthest a date's first seed lies from its start: an ASCII digit or four numerals open
+DOTTED_DATE and CN_LIST_DATE, 年 comes at most 4 characters in (YEAR_DATE), 月 at most 3
+(MONTH_DATE), 日 or 号 at most 4 (DAY_DATE), and a lenient date's 月 or 日 at most 7."""
+
+
+def may_start_date_by(text: str, limit: int) -> bool:
+    """False only when no date in `text` can start at or before offset `limit`: a cheap test for
+    callers that want a date near the start, such as a signature's or a dateline's."""
+    return _DATE_SEED.search(text, 0, limit + _SEED_REACH + 1) is not None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .cndates import RHYME_DAYS, DateMatch, find_cn_date, rhyme_day
+from .cndates import RHYME_DAYS, DateMatch, find_cn_date, may_start_date_by, rhyme_day
 from .dates import parse_ymd
 from .model import Correspondent, Document, Letter, Node, Part, PartKind, Structure
 from .structure import document_type
@@ -99,6 +99,10 @@ _HONORIFIC = re.compile(
 )
 
 _SPACES = re.compile(r"\s+")
+_SIGNATURE_DATE_AT = 45
+"""Furthest a signature's date starts in its line (苏共中央委员会 … 一九六三年十一月二十九日)."""
+_DATELINE_DATE_AT = 12
+"""Furthest a dateline's date starts, after a place (莫斯科，一九六三年…)."""
 _TITLE_TAIL = re.compile(r"[\s\"“”'！!?？\[\]\d]+$")
 _DIRECTIVE_TITLE = re.compile(r"(指示|决定|通知|批示|批语|简报|摘要|规定|办法|决议|纪要|通报|讲话|谈话|按语|编者按)[”\"]?$")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
@@ -330,8 +334,10 @@ class _Reader:
     def signed_split(self, u: _Unit) -> tuple[int, int, int] | None:
         """(signature end, date start, date end) when the unit is a signature followed by a date."""
         t = self.text(u)
+        if not may_start_date_by(t, _SIGNATURE_DATE_AT):
+            return None
         found = self.find_date(t, self.facts.header_date)
-        if found is None or found.start == 0 or found.start > 45 or not found.legible:
+        if found is None or found.start == 0 or found.start > _SIGNATURE_DATE_AT or not found.legible:
             return None
         after = t[found.end:]
         after = after[_TIME_SUFFIX.match(after).end():]
@@ -387,13 +393,15 @@ class _Reader:
         t = self.text(u)
         if len(t) == 1 and t in RHYME_DAYS:
             return u.start, u.end, u.end
+        if not may_start_date_by(t, _DATELINE_DATE_AT):
+            return None
         found = self.find_date(t, self.facts.header_date)
         if found is None:
             return None
         if found.start != 0:
             # 莫斯科，一九六三年十一月二十九日: a place before the date
             place = re.sub(r"[\s，,、于]", "", t[:found.start])
-            if place not in _PLACES + ("（", "(") or found.start > 12:
+            if place not in _PLACES + ("（", "(") or found.start > _DATELINE_DATE_AT:
                 return None
         # a bare day (十日) or month is too weak unless it fills the unit
         end = found.end

@@ -17,7 +17,7 @@ from conftest import CORPUS, SEED, SHARED, needs_shared, xpath
 from tei import __version__
 from tei.body import CONTAINERS
 from tei.build import build_tei
-from tei.cndates import find_cn_date, parse_cn_date, rhyme_day
+from tei.cndates import find_cn_date, may_start_date_by, parse_cn_date, rhyme_day
 from tei.header import HeaderOptions
 from tei.letters import find_letters, is_letter_document, is_letter_title
 from tei.model import Conversion, Correspondent, Document, Header, Node
@@ -509,3 +509,17 @@ def test_any_letter_body_is_covered_once_and_valid(project_rng, pieces, title):
     build_text(body, structure)  # raises when a container leaves text outside its children
     tree = letters_tree(doc)
     assert project_rng.validate(tree), project_rng.error_log.last_error
+
+
+@settings(max_examples=2000, deadline=None)
+@example(text="的是二十九日", limit=2, header=None)  # DAY_DATE: 日 4 characters in
+@example(text="的是同志七七年", limit=2, header=None)  # YEAR_DATE: a garbled year, 年 4 characters in
+@given(text=st.text(alphabet="年月日号午份正元0123456789０１２３４５６７８９〇○零O一二三四五六七八九十廿卅两目曰白自口春冬初底，,.．、/- 　的是信同志（）",
+                    max_size=40),
+       limit=st.integers(min_value=0, max_value=30),
+       header=st.sampled_from([None, "1963-11-29", "1941-08-06"]))
+def test_may_start_date_by_never_rules_out_a_date(text, limit, header):
+    """The cheap pre-test before find_cn_date must be exact: no date starting by `limit` is missed."""
+    found = find_cn_date(text, header)
+    if found is not None and found.start <= limit:
+        assert may_start_date_by(text, limit)
