@@ -2,6 +2,8 @@
 
 Placements are a contract others query: title and authors in titleStmt, the archive id as
 `idno[@type="bha"]`, the printed source in sourceDesc/bibl, the date in profileDesc/creation.
+Each element that holds only elements is laid out (layout.lay_out) at its nesting level once it
+is complete; a test checks every level against the written document.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from .body import OCR_RESP_ID
 from .dates import parse_ymd
 from .model import Correspondent, Document, Letter
 from .names import correspondent
-from .layout import indent
+from .layout import indent, lay_out
 from .vocab import E, XML_ID, root, sub
 
 ARCHIVE_NAME = "banned-historical-archives"
@@ -40,7 +42,7 @@ def build_header(document: Document, letters: Sequence[Letter], options: HeaderO
     _file_desc(sub(header, "fileDesc"), document, options)
     header.append(deepcopy(_encoding_desc(options.version, options.ocr_marked)))
     _profile_desc(sub(header, "profileDesc"), document, letters, options)
-    return header
+    return lay_out(header, 1)
 
 
 def _file_desc(file_desc: etree._Element, document: Document, options: HeaderOptions) -> None:
@@ -50,13 +52,18 @@ def _file_desc(file_desc: etree._Element, document: Document, options: HeaderOpt
     for author in header.authors:
         _name(sub(title_stmt, "author"), correspondent(author))
     title_stmt.append(deepcopy(_resp_stmt(options.version)))
+    lay_out(title_stmt, 3)
     publication = sub(file_desc, "publicationStmt")
     sub(publication, "distributor", ARCHIVE_NAME)
     sub(publication, "idno", header.article_id, type="bha")
     if options.timestamp:
         sub(publication, "date", options.timestamp, when=options.timestamp)
     publication.append(deepcopy(_availability()))
-    _source_bibl(sub(sub(file_desc, "sourceDesc"), "bibl"), document)
+    lay_out(publication, 3)
+    source = sub(file_desc, "sourceDesc")
+    _source_bibl(sub(source, "bibl"), document)
+    lay_out(source, 3)
+    lay_out(file_desc, 2)
 
 
 def _source_bibl(bibl: etree._Element, document: Document) -> None:
@@ -133,18 +140,25 @@ def _profile_desc(profile: etree._Element, document: Document, letters: Sequence
     header = document.header
     _creation_dates(sub(profile, "creation"), document)
     language_name = "Chinese (traditional script)" if options.language == "zh-Hant" else "Chinese (simplified script)"
-    sub(sub(profile, "langUsage"), "language", language_name, ident=options.language)
+    language_usage = sub(profile, "langUsage")
+    sub(language_usage, "language", language_name, ident=options.language)
+    lay_out(language_usage, 3)
     if header.tags:
-        keywords = sub(sub(profile, "textClass"), "keywords")
+        text_class = sub(profile, "textClass")
+        keywords = sub(text_class, "keywords")
         for tag in header.tags:
             sub(keywords, "term", tag)
+        lay_out(keywords, 4)
+        lay_out(text_class, 3)
     if document.description:
         abstract = sub(profile, "abstract")
         for paragraph in document.description.split("\n\n"):
             if paragraph.strip():
                 sub(abstract, "p", paragraph.strip())
+        lay_out(abstract, 3)
     for letter in letters:
         _corresp_desc(profile, letter)
+    lay_out(profile, 2)
 
 
 def _creation_dates(creation: etree._Element, document: Document) -> None:
@@ -153,6 +167,7 @@ def _creation_dates(creation: etree._Element, document: Document) -> None:
     if not header.dates:
         if header.date_text:
             sub(creation, "date", header.date_text)
+            lay_out(creation, 3)
         return
     isos = [parse_ymd(date).iso for date in header.dates]
     if header.is_range and len(isos) >= 2:
@@ -161,13 +176,16 @@ def _creation_dates(creation: etree._Element, document: Document) -> None:
             element.set("from", isos[0])
         if isos[-1]:
             element.set("to", isos[-1])
+        lay_out(creation, 3)
         return
     for index, (raw, iso) in enumerate(zip(header.dates, isos)):
         if index:
-            creation[-1].tail = ","
+            creation[-1].tail = ","  # mixed content from here on: no layout
         element = sub(creation, "date", raw)
         if iso:
             element.set("when", iso)
+    if len(isos) == 1:
+        lay_out(creation, 3)
 
 
 def _corresp_desc(profile: etree._Element, letter: Letter) -> None:
@@ -181,10 +199,13 @@ def _corresp_desc(profile: etree._Element, letter: Letter) -> None:
             _name(sent, sender)
         if letter.when:
             sub(sent, "date", when=letter.when)
+        lay_out(sent, 4)
     if letter.addressees:
         received = sub(desc, "correspAction", type="received")
         for addressee in letter.addressees:
             _name(received, addressee)
+        lay_out(received, 4)
+    lay_out(desc, 3)
 
 
 def _name(parent: etree._Element, person_or_org: Correspondent) -> etree._Element:

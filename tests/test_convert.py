@@ -1,6 +1,8 @@
 """Conversion of small exports: exact XPath values for each placement the issue fixes."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lxml import etree
 
@@ -70,10 +72,12 @@ def test_xml_model_names_the_project_schemas():
     ]
 
 
-@pytest.mark.parametrize("ocr", [True, False])
-def test_element_only_content_is_indented_by_depth(ocr):
-    """Body containers and header templates are laid out as they are built: check the depths."""
-    tree = parse_tei(serialize(convert_file(SEED, ConvertOptions(ocr=ocr)).tree))
+@pytest.mark.parametrize(("path", "ocr"), [(SEED, True), (SEED, False)] + [
+    (path, False) for path in sorted((INPUTS / "odd").iterdir())
+], ids=lambda value: value.name if isinstance(value, Path) else f"ocr={value}")
+def test_element_only_content_is_indented_by_depth(path, ocr):
+    """Body containers and header parts are laid out as they are built: check every depth."""
+    tree = parse_tei(serialize(convert_file(path, ConvertOptions(ocr=ocr)).tree))
     checked = 0
     for element in tree.getroot().iter(etree.Element):
         children = list(element)
@@ -85,7 +89,7 @@ def test_element_only_content_is_indented_by_depth(ocr):
         assert element.text == "\n" + "  " * (depth + 1), etree.QName(element).localname
         assert [c.tail for c in children] == ["\n" + "  " * (depth + 1)] * (len(children) - 1) + ["\n" + "  " * depth]
         checked += 1
-    assert checked > 20
+    assert checked > 8
 
 
 def test_same_input_gives_byte_identical_output():
