@@ -5,6 +5,7 @@ rules. Anything it cannot read raises InputError naming the file, the line and w
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -25,12 +26,13 @@ _EXPECTED_START = "an export starting with 'id: <article id>'"
 
 def read_export(path: str | Path) -> Document:
     """Read the export file at `path`."""
-    path = Path(path)
+    name = os.fspath(path)
     try:
-        data = path.read_bytes()
+        with open(name, "rb") as file:
+            data = file.read()
     except OSError as err:
-        raise InputError(str(path), 0, f"cannot read file: {err.strerror or err}") from err
-    return parse_export(data, str(path))
+        raise InputError(name, 0, f"cannot read file: {err.strerror or err}") from err
+    return parse_export(data, name)
 
 
 def parse_export(data: bytes, name: str) -> Document:
