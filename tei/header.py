@@ -167,7 +167,6 @@ def _creation_dates(creation: etree._Element, document: Document) -> None:
     if not header.dates:
         if header.date_text:
             sub(creation, "date", header.date_text)
-            lay_out(creation, 3)
         return
     isos = [parse_ymd(date).iso for date in header.dates]
     if header.is_range and len(isos) >= 2:
@@ -176,16 +175,13 @@ def _creation_dates(creation: etree._Element, document: Document) -> None:
             element.set("from", isos[0])
         if isos[-1]:
             element.set("to", isos[-1])
-        lay_out(creation, 3)
         return
     for index, (raw, iso) in enumerate(zip(header.dates, isos)):
         if index:
-            creation[-1].tail = ","  # mixed content from here on: no layout
+            creation[-1].tail = ","
         element = sub(creation, "date", raw)
         if iso:
             element.set("when", iso)
-    if len(isos) == 1:
-        lay_out(creation, 3)
 
 
 def _corresp_desc(profile: etree._Element, letter: Letter) -> None:

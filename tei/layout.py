@@ -19,7 +19,7 @@ NEWLINE_INDENTS = tuple("\n" + INDENT * level for level in range(64))
 _MIXED = frozenset({
     "p", "head", "quote", "ab", "salute", "signed", "dateline", "date", "byline", "choice", "sic",
     "corr", "title", "resp", "name", "persName", "orgName", "term", "note", "language", "label",
-    "idno", "distributor", "author", "editor", "bibl", "lb", "application",
+    "idno", "distributor", "author", "editor", "bibl", "lb", "application", "creation",
 })
 _MIXED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in _MIXED)
 

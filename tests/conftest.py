@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree, isoschematron
 
-from tei import ConvertOptions, convert_file
+from tei import ConvertOptions, convert_file, serialize
 from tei.validate import safe_parser
 from tei.vocab import NS
 
@@ -79,23 +79,24 @@ def corpus_files() -> list[Path]:
 
 
 def _converted_bytes(path: Path) -> bytes:
-    """One document converted with the default options, as XML bytes (a tree cannot leave a process)."""
-    return etree.tostring(convert_file(path, ConvertOptions()).tree, encoding="UTF-8")
+    """One document converted with the default options, as `tei convert` writes it."""
+    return serialize(convert_file(path, ConvertOptions()).tree)
 
 
 @pytest.fixture(scope="session")
 def corpus_outputs(corpus_files) -> dict[str, etree._ElementTree]:
-    """Every dev document converted with the default options, by file stem.
+    """Every dev document converted with the default options and written as `tei convert` writes
+    it, read back with the safe parser, by file stem: the tests check the files users get.
 
-    The OCR step dominates the run, so the documents are converted in one worker process per CPU;
-    each comes back as bytes and is parsed with the safe parser (the same tree, element for element).
+    The OCR step dominates the run, so the documents are converted in one worker process per CPU.
     """
     workers = min(len(os.sched_getaffinity(0)), 8, len(corpus_files))
     if workers < 2:
-        return {path.stem: convert_file(path, ConvertOptions()).tree for path in corpus_files}
-    with ProcessPoolExecutor(workers) as pool:
-        outputs = pool.map(_converted_bytes, corpus_files, chunksize=4)
-        return {path.stem: parse_tei(data) for path, data in zip(corpus_files, outputs)}
+        outputs = [_converted_bytes(path) for path in corpus_files]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            outputs = list(pool.map(_converted_bytes, corpus_files, chunksize=4))
+    return {path.stem: parse_tei(data) for path, data in zip(corpus_files, outputs)}
 
 
 @pytest.fixture(scope="session")
