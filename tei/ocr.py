@@ -8,7 +8,10 @@ absolute discounting, tei/data/charlm.npz), and how often the OCR made that conf
 score over them (tei/data/ocr_model.json, fitted on synthetic errors in held-out archive text, not
 on the dev gold) accepts the best candidate of a position when it reaches the threshold, lowered
 or raised by the document's own error density. Errors come in runs (阶毅致人 -> 阶级敌人), so
-accepted readings are put in and their neighbours scored again.
+accepted readings are put in and their neighbours scored again. One scan repeats its misreadings,
+so after the first pass a pair accepted n times elsewhere in the body adds repeat_bonus × ln(1 + n)
+to its score everywhere else. That bonus, a raise of the threshold and a gain on the density shift
+are set on the dev gold and reported leave-one-document-out (tei/data/ocr_calibration.json).
 """
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from tei.model import Cert, Suspect
-from tei.resources import BITS, ORDER, CharLM, char_lm, confusions, ocr_model, protected_terms
+from tei.resources import (BITS, ORDER, CharLM, OcrModel, char_lm, confusions, ocr_model,
+                           protected_terms)
 
 UNSEEN = -16.0
 """Log probability of a token the model never saw."""
@@ -63,6 +67,8 @@ class _Table:
     """ln count(wrong -> right) - ln freq(right): the channel's log odds up to a constant."""
     lncount: np.ndarray
     user: np.ndarray
+    wrong: np.ndarray
+    """Code point of the printed character of each candidate."""
 
 
 def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]] | None = None,
@@ -74,18 +80,27 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
         extra_confusions: user pairs (wrong, right, count) added to the packaged table.
         protected: user terms never flagged, added to the packaged list.
     """
+    return suspects_with(body, ocr_model(), _table(tuple(extra_confusions or ())),
+                         protected_terms() + tuple(protected or ()))
+
+
+def suspects_with(body: str, model: OcrModel, table: _Table, protected: tuple[str, ...]) -> list[Suspect]:
+    """find_suspects with a given decision model, candidate table and protected terms (the build
+    script calibrates the model with it)."""
     lm = char_lm()
-    table = _table(tuple(extra_confusions or ()))
     cps = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ids = _encode(lm, cps)
-    open_ = (table.row[cps] >= 0) & ~_protected_mask(body, protected_terms() + tuple(protected or ()))
-    threshold = ocr_model().threshold
+    open_ = (table.row[cps] >= 0) & ~_protected_mask(body, protected)
+    threshold = model.threshold
     accepted: dict[int, tuple[int, float]] = {}
     todo = np.flatnonzero(open_)
+    seen = np.zeros(len(table.token))
+    bonus = np.zeros(len(table.token))
     for n in range(PASSES):
-        best = _best(lm, table, ids, cps, todo)
+        best = _best(lm, model, table, ids, cps, todo, bonus)
         if n == 0:
-            threshold -= _density_shift(body, sum(v[1] >= threshold for v in best.values()))
+            threshold -= model.density_gain * _density_shift(
+                body, sum(v[1] >= threshold for v in best.values()), model.flag_rate)
         found = {i: v for i, v in best.items() if v[1] >= threshold}
         if not found:
             break
@@ -93,10 +108,15 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
         for i, (k, _score) in found.items():
             ids[i + ORDER - 1] = table.token[k]
             open_[i] = False
+            seen[k] += 1
         near = np.unique(np.array([j for i in found for j in range(i - ORDER + 1, i + ORDER)]))
         near = near[(near >= 0) & (near < len(body))]
         todo = near[open_[near]]
-    return _merge(body, table, accepted)
+        if model.repeat_bonus and n == 0:
+            bonus = model.repeat_bonus * np.log1p(seen)
+            again = np.flatnonzero(open_ & np.isin(cps, table.wrong[seen > 0]))
+            todo = np.union1d(todo, again)
+    return _merge(body, model, table, accepted)
 
 
 @lru_cache(maxsize=8)
@@ -109,7 +129,7 @@ def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
     for wrong, right, n in extra:
         rows.setdefault(wrong, []).append((right, n, True))
     row = np.full(0x110000, -1, dtype=np.int64)
-    start, token, char, prior, lncount, user = [0], [], [], [], [], []
+    start, token, char, prior, lncount, user, wrongs = [0], [], [], [], [], [], []
     for wrong in sorted(rows):
         keep = [(r, n, u) for r, n, u in rows[wrong]
                 if CJK.fullmatch(r) and r != wrong and lm.lut[ord(r)] >= 2]
@@ -122,10 +142,12 @@ def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
             char.append(ord(r))
             prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0][0])
             user.append(u)
+            wrongs.append(ord(wrong))
             lncount.append(np.log(n))
         start.append(len(token))
     return _Table(row, np.array(start), np.array(token, dtype=np.uint64), np.array(char),
-                  np.nan_to_num(np.array(prior)), np.array(lncount), np.array(user, dtype=bool))
+                  np.nan_to_num(np.array(prior)), np.array(lncount), np.array(user, dtype=bool),
+                  np.array(wrongs, dtype=np.uint32))
 
 
 def _protected_mask(body: str, terms: Iterable[str]) -> np.ndarray:
@@ -236,43 +258,39 @@ def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
     return np.hstack([x, x[:, _PAIRS[:, 0]] * x[:, _PAIRS[:, 1]]])
 
 
-def _density_shift(body: str, flagged: int) -> float:
+def _density_shift(body: str, flagged: int, base: float) -> float:
     """How much to lower the threshold for a body whose first pass flagged `flagged` characters.
 
     The model was fitted at one error density; a document's own density (smoothed towards that
     one by DENSITY_PRIOR_CHARS characters) moves the prior odds of an error, so the threshold moves
-    by the log ratio, within ±DENSITY_SHIFT_MAX.
+    by the log ratio, within ±DENSITY_SHIFT_MAX (then times the model's density_gain).
     """
-    base = ocr_model().flag_rate
     rate = (flagged + DENSITY_PRIOR_CHARS * base) / (len(CJK.findall(body)) + DENSITY_PRIOR_CHARS)
     return float(np.clip(np.log(rate / base), -DENSITY_SHIFT_MAX, DENSITY_SHIFT_MAX))
 
 
-def _best(lm: CharLM, table: _Table, ids: np.ndarray, cps: np.ndarray,
-          todo: np.ndarray) -> dict[int, tuple[int, float]]:
-    """The best candidate at each position of todo: position -> (table index, score).
-
-    """
-    model = ocr_model()
+def _best(lm: CharLM, model: OcrModel, table: _Table, ids: np.ndarray, cps: np.ndarray,
+          todo: np.ndarray, bonus: np.ndarray) -> dict[int, tuple[int, float]]:
+    """The best candidate at each position of todo: position -> (table index, score), the score
+    raised by bonus[table index]."""
     out: dict[int, tuple[int, float]] = {}
     for at in range(0, len(todo), CHUNK):
         pos, cand = candidates(table, cps, todo[at : at + CHUNK])
         if not len(pos):
             continue
-        score = features(lm, table, ids, pos, cand) @ model.weights + model.bias
+        score = features(lm, table, ids, pos, cand) @ model.weights + model.bias + bonus[cand]
         order = np.lexsort((-score, pos))
         first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
         out.update((int(pos[k]), (int(cand[k]), float(score[k]))) for k in first)
     return out
 
 
-def _cert(score: float) -> Cert:
+def _cert(score: float, model: OcrModel) -> Cert:
     """Certainty of a score: its calibrated error probability against the model's cut points."""
-    model = ocr_model()
     return Cert.HIGH if score >= model.cert_high else Cert.MEDIUM if score >= model.cert_medium else Cert.LOW
 
 
-def _merge(body: str, table: _Table, accepted: dict[int, tuple[int, float]]) -> list[Suspect]:
+def _merge(body: str, model: OcrModel, table: _Table, accepted: dict[int, tuple[int, float]]) -> list[Suspect]:
     """Suspects from accepted positions, adjacent ones joined into one run (its weakest score)."""
     out: list[Suspect] = []
     for i in sorted(accepted):
@@ -281,10 +299,10 @@ def _merge(body: str, table: _Table, accepted: dict[int, tuple[int, float]]) -> 
         last = out[-1] if out else None
         if last and last.offset + len(last.sic) == i and last.corr is not None:
             low = min(last.gain, score)
-            out[-1] = Suspect(last.offset, last.sic + body[i], last.corr + corr, _cert(low), low,
+            out[-1] = Suspect(last.offset, last.sic + body[i], last.corr + corr, _cert(low, model), low,
                               last.source if last.source == src else "confusion")
         else:
-            out.append(Suspect(i, body[i], corr, _cert(score), score, src))
+            out.append(Suspect(i, body[i], corr, _cert(score, model), score, src))
     return out
 
 

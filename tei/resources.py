@@ -89,6 +89,9 @@ class OcrModel:
     Attributes:
         cert_high, cert_medium: scores at or above which a suspect gets cert high / medium.
         flag_rate: share of CJK characters flagged at the threshold in the model's synthetic test text.
+        repeat_bonus: added to a candidate's score times ln(1 + n), n = how often the first pass
+            accepted the same pair elsewhere in the body (one scan repeats its misreadings).
+        density_gain: factor on the threshold's shift with the document's error density.
     """
 
     features: tuple[str, ...]
@@ -98,11 +101,16 @@ class OcrModel:
     cert_high: float
     cert_medium: float
     flag_rate: float
+    repeat_bonus: float = 0.0
+    density_gain: float = 1.0
 
 
 @lru_cache(maxsize=1)
 def ocr_model() -> OcrModel:
-    """The decision weights of tei/data/ocr_model.json (built by scripts/build_ocr_model.py)."""
+    """The decision weights of tei/data/ocr_model.json (built by scripts/build_ocr_model.py) with the
+    operating point of tei/data/ocr_calibration.json (scripts/build_ocr_calibration.py)."""
     d = json.loads(_read_bytes("ocr_model.json"))
-    return OcrModel(tuple(d["features"]), np.array(d["weights"]), d["bias"], d["threshold"],
-                    d["cert_high"], d["cert_medium"], d["flag_rate"])
+    c = json.loads(_read_bytes("ocr_calibration.json"))
+    return OcrModel(tuple(d["features"]), np.array(d["weights"]), d["bias"],
+                    d["threshold"] + c["threshold_raise"], d["cert_high"], d["cert_medium"],
+                    d["flag_rate"], c["repeat_bonus"], c["density_gain"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from importlib import resources
 
@@ -52,6 +53,13 @@ def test_char_lm_tables_are_sorted_and_consistent() -> None:
     for keys, logc in zip(lm.keys, lm.logc):
         assert len(keys) == len(logc) and bool(np.all(keys[1:] > keys[:-1]))
     assert lm.lut[ord("的")] >= 2 and lm.lut[ord("\n")] == 0
+
+
+def test_ocr_calibration_reports_leave_one_document_out() -> None:
+    raw = json.loads(DATA.joinpath("ocr_calibration.json").read_text(encoding="utf-8"))
+    assert {"threshold_raise", "repeat_bonus", "density_gain"} <= raw.keys()
+    lodo = raw["leave_one_document_out"]
+    assert lodo["gold"] == 1556 and lodo["precision"] >= 0.95
 
 
 def test_ocr_model_matches_the_features() -> None:

@@ -82,6 +82,25 @@ def test_load_user_file(tmp_path: Path) -> None:
         load_user_file(f)
 
 
+def test_repeat_bonus_raises_pairs_accepted_elsewhere() -> None:
+    import dataclasses
+
+    from tei.ocr import _table, suspects_with
+    from tei.resources import ocr_model, protected_terms
+
+    body, model = body_of(SEED), ocr_model()
+    assert model.repeat_bonus > 0
+    plain = dataclasses.replace(model, repeat_bonus=0.0)
+    chars = lambda m: {(s.offset + j, s.sic[j], s.corr[j])  # noqa: E731
+                       for s in suspects_with(body, m, _table(()), protected_terms()) for j in range(len(s.sic))}
+    before, after = chars(plain), chars(model)
+    new = after - before
+    assert ((46, "门", "们") in new) and len(new) < 20
+    for at, sic, corr in new:  # the same pair accepted elsewhere, or next to such a reading
+        assert any((s, c) == (sic, corr) and a != at for a, s, c in after) or any(
+            abs(a - at) < 4 for a, _s, _c in new - {(at, sic, corr)})
+
+
 def _score_tools():
     sys.path.insert(0, str(SHARED / "tools"))
     import score  # ../shared/tools/score.py, the ruler
@@ -159,15 +178,17 @@ def test_cli_ocr(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["ocr", str(SEED)])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == f"{SEED}:16:110: 识 -> 议 [medium] …分歧，对莫斯科会[识]的宣言和声明的基…"
+    assert result.stdout.splitlines()[:2] == [
+        f"{SEED}:14:6: 门 -> 们 [low] …志⏎⏎亲爱的同志[门]，⏎⏎最近以来，…",
+        f"{SEED}:16:110: 识 -> 议 [medium] …分歧，对莫斯科会[识]的宣言和声明的基…"]
     result = runner.invoke(main, ["ocr", "--format", "json", str(SEED)])
     report = json.loads(result.stdout)
-    assert report["file"] == str(SEED) and report["suspects"][0]["offset"] == 159
+    assert report["file"] == str(SEED) and report["suspects"][0]["offset"] == 46
     assert len(report["suspects"]) == len(find_suspects(body_of(SEED)))
     user = tmp_path / "mine.txt"
-    user.write_text("# names\n莫斯科会识\n", encoding="utf-8")
+    user.write_text("# names\n同志门\n", encoding="utf-8")
     result = runner.invoke(main, ["ocr", "--format", "json", "--user-file", str(user), str(SEED)])
-    assert json.loads(result.stdout)["suspects"][0]["offset"] != 159
+    assert json.loads(result.stdout)["suspects"][0]["offset"] == 159
     user.write_text("ab\t作\n", encoding="utf-8")
     result = runner.invoke(main, ["ocr", "--user-file", str(user), str(SEED)])
     assert result.exit_code == 2 and "mine.txt:1: expected wrong<TAB>right" in result.output
