@@ -19,7 +19,7 @@ from tei.ocr import find_suspects, load_user_file
 
 # Floors at what the step reaches on the dev corpus now (see the printed figures); raise them
 # when it improves.
-MIN_PRECISION, MIN_RECALL, MIN_CORRECTION = 0.96, 0.66, 0.98
+MIN_PRECISION, MIN_RECALL, MIN_CORRECTION = 0.96, 0.67, 0.98
 MAX_CLEAN_PER_1000 = 0.15
 
 
