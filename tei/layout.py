@@ -1,9 +1,9 @@
 """Where a written document may get whitespace: element-only content is indented, mixed content never.
 
 Whitespace added inside mixed content would become part of the text, so the elements that can
-hold text are listed here and left alone. Body containers are indented as they are built
-(body.py) and the header's fixed parts once, when their templates are made (header.py); write.py
-indents what is left, and skips what already has its layout.
+hold text are listed here and left alone. The builders lay out what they know holds only elements
+as they build it (body.py, header.py; the header's templates once, when made); write.py indents
+what is left and skips what already has its layout.
 """
 from __future__ import annotations
 
