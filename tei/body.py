@@ -17,7 +17,7 @@ from .errors import TeiError
 from .model import Node, Structure, Suspect
 from .structure import marker_spans
 from .layout import NEWLINE_INDENTS
-from .vocab import root, sub, tei
+from .vocab import CLARK, root, sub, tei
 
 CONTAINERS = frozenset({"body", "div", "opener", "closer", "postscript"})
 TEXT_BODY_DEPTH = 2
@@ -67,7 +67,7 @@ class _Renderer:
                 raise UncoveredText(f"<{tag}> at {start}–{end} overlaps or leaves <{node.tag}>")
             if start > cursor and not body[cursor:start].isspace():
                 self._check_container_gap(element, cursor, start)
-            child_element = etree.SubElement(element, tei(tag), dict(attrs) if attrs else None)
+            child_element = etree.SubElement(element, CLARK[tag], dict(attrs) if attrs else None)
             child_element.tail = inner
             if children or tag in CONTAINERS or marked and not self._plain(start, end):
                 self.fill(child_element, child, depth + 1)

@@ -8,7 +8,7 @@ from lxml import etree
 from .body import build_text
 from .header import HeaderOptions, build_header
 from .model import Conversion
-from .vocab import E, RELAXNG_NS, SCHEMATRON_NS, XML_ID, XML_LANG
+from .vocab import RELAXNG_NS, SCHEMATRON_NS, XML_ID, XML_LANG, root
 
 SCHEMA_FILE = "tei_bha.rng"
 SCHEMATRON_FILE = "tei_bha.sch"
@@ -22,15 +22,15 @@ def document_id(article_id: str) -> str:
 def build_tei(conversion: Conversion, options: HeaderOptions) -> etree._ElementTree:
     """The full TEI tree for one converted document."""
     document = conversion.document
-    root = E.TEI(
-        build_header(document, conversion.structure.letters, options),
-        build_text(document.body, conversion.structure, conversion.suspects),
-        {XML_ID: document_id(document.header.article_id), XML_LANG: options.language},
-    )
-    tree = etree.ElementTree(root)
+    tei_element = root("TEI")
+    tei_element.set(XML_ID, document_id(document.header.article_id))
+    tei_element.set(XML_LANG, options.language)
+    tei_element.append(build_header(document, conversion.structure.letters, options))
+    tei_element.append(build_text(document.body, conversion.structure, conversion.suspects))
+    tree = etree.ElementTree(tei_element)
     for href, schema_type in ((SCHEMA_FILE, RELAXNG_NS), (SCHEMATRON_FILE, SCHEMATRON_NS)):
         instruction = etree.ProcessingInstruction(
             "xml-model", f'href="{href}" type="application/xml" schematypens="{schema_type}"')
         instruction.tail = "\n"
-        root.addprevious(instruction)
+        tei_element.addprevious(instruction)
     return tree

@@ -1,8 +1,6 @@
 """Namespaces and the one ElementMaker every element is built with."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 from lxml import etree
 from lxml.builder import ElementMaker
 
@@ -20,10 +18,21 @@ XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
 
 
-@lru_cache(maxsize=None)
+class _ClarkNames(dict):
+    """TEI local name -> Clark name (`p` -> `{http://www.tei-c.org/ns/1.0}p`), made on first use."""
+
+    def __missing__(self, local_name: str) -> str:
+        clark = self[local_name] = f"{{{TEI_NS}}}{local_name}"
+        return clark
+
+
+CLARK = _ClarkNames()
+"""Subscript it in loops that make many elements: a dict lookup costs less than a call."""
+
+
 def tei(local_name: str) -> str:
     """Clark name of a TEI element, for tag comparisons and SubElement."""
-    return f"{{{TEI_NS}}}{local_name}"
+    return CLARK[local_name]
 
 
 def sub(parent: etree._Element, local_name: str, text: str | None = None, **attributes: str) -> etree._Element:
@@ -32,7 +41,7 @@ def sub(parent: etree._Element, local_name: str, text: str | None = None, **attr
     For the many small elements of each document: several times cheaper than building detached
     elements with E and appending them.
     """
-    element = etree.SubElement(parent, tei(local_name), attributes or None)
+    element = etree.SubElement(parent, CLARK[local_name], attributes or None)
     if text is not None:
         element.text = text
     return element
