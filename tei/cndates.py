@@ -135,6 +135,7 @@ _Header = tuple[int | None, int | None, int | None]
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _header_parts(header: str | None) -> _Header:
     if not header:
         return None, None, None
@@ -227,6 +228,8 @@ def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
             when = _from_match(gy, month, day, parts) if legible else None
             best = DateMatch(m.start(), m.end(), when, legible and (when is not None or gm is not None))
             break
+    if best is not None and best.start == 0 and best.end == len(text):
+        return best  # the whole text: no garbled reading can start earlier or reach further
     loose = _lenient(text, parts, best)
     if loose is not None and best is None:
         best = loose
