@@ -4,7 +4,7 @@ Noisy channel, one character at a time: every CJK character the archive's OCR en
 misread (tei/data/confusions.tsv) gets the readings it was misread from as candidates. Each
 candidate is described by FEATURES: how it changes the log probability of itself and the three
 characters after it under a character 4-gram model of the archive's clean text (interpolated
-absolute discounting, tei/data/charlm.npz), and how often the OCR made that confusion. A logistic
+modified Kneser-Ney, tei/data/charlm.npz), and how often the OCR made that confusion. A logistic
 score over them (tei/data/ocr_model.json, fitted on synthetic errors in held-out archive text, not
 on the dev gold) accepts the best candidate of a position when it reaches the threshold, lowered
 or raised by the document's own error density. Errors come in runs (阶毅致人 -> 阶级敌人), so
@@ -140,7 +140,7 @@ def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
             tok = lm.lut[ord(r)]
             token.append(tok)
             char.append(ord(r))
-            prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0][0])
+            prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0, 0])
             user.append(u)
             wrongs.append(ord(wrong))
             lncount.append(np.log(n))
@@ -167,8 +167,8 @@ def _encode(lm: CharLM, cps: np.ndarray) -> np.ndarray:
     return np.concatenate([pad, lm.lut[cps], pad])
 
 
-def _lookup(lm: CharLM, n: int, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """ln count and ln fan-out (orders below ORDER) of each order-n key, NaN where it is unknown.
+def _lookup(lm: CharLM, n: int, key: np.ndarray) -> np.ndarray:
+    """(len(key), 4): the CharLM.stats row of each order-n key, NaN where it is unknown.
 
     The keys are searched in sorted order: several times faster on tables of millions of keys.
     """
@@ -178,9 +178,7 @@ def _lookup(lm: CharLM, n: int, key: np.ndarray) -> tuple[np.ndarray, np.ndarray
     at[order] = np.searchsorted(keys, key[order])
     at = np.minimum(at, len(keys) - 1)
     found = keys[at] == key
-    count = np.where(found, lm.logc[n - 1][at], np.nan)
-    fan = np.where(found, lm.logfan[n - 1][at], np.nan) if n < ORDER else count
-    return count, fan
+    return np.where(found[:, None], lm.stats[n - 1][at], np.nan)
 
 
 def _key(tokens: np.ndarray, end: np.ndarray | int, n: int) -> np.ndarray:
@@ -193,30 +191,30 @@ def _key(tokens: np.ndarray, end: np.ndarray | int, n: int) -> np.ndarray:
 
 
 def _counts(lm: CharLM, ids: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """(len(ends), ORDER + 1, 2): for the n-gram of ids ending at each end (n = 1..ORDER; n = 0
-    holds the token total), its ln count and ln fan-out."""
-    out = np.full((len(ends), ORDER + 1, 2), np.nan)
+    """(len(ends), ORDER + 1, 4): for the n-gram of ids ending at each end (n = 1..ORDER; n = 0
+    holds the token total), its CharLM.stats row."""
+    out = np.full((len(ends), ORDER + 1, 4), np.nan)
     out[:, 0, 0] = lm.log_total
     for n in range(1, ORDER + 1):
         ok = ends >= n - 1
-        count, fan = _lookup(lm, n, _key(ids, ends[ok], n))
-        out[ok, n, 0], out[ok, n, 1] = count, fan
+        out[ok, n] = _lookup(lm, n, _key(ids, ends[ok], n))
     return out
 
 
 def _logprob(lm: CharLM, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Interpolated absolute-discounting ln P and longest matched order (0: unseen token) of the
-    tokens at positions 1.. of counts (m, k + 1, ORDER + 1, 2), each with the position before it
+    """Interpolated modified Kneser-Ney ln P and longest matched order (0: unseen token) of the
+    tokens at positions 1.. of counts (m, k + 1, ORDER + 1, 4), each with the position before it
     as context."""
     prev, cur = counts[:, :-1], counts[:, 1:]
-    seen = ~np.isnan(cur[..., 1, 0])
-    prob = np.exp(np.where(seen, cur[..., 1, 0] - cur[..., 0, 0], UNSEEN))
+    seen = ~np.isnan(cur[..., 1, 1])
+    prob = np.exp(np.where(seen, cur[..., 1, 1] - lm.log_cctotal, UNSEEN))
     order = seen.astype(np.float64)
     for n in range(2, ORDER + 1):
-        d = lm.discount[n - 1]
-        ctx, fan = np.exp(prev[..., n - 1, 0]), np.exp(prev[..., n - 1, 1])
-        count = np.exp(np.nan_to_num(cur[..., n, 0], nan=-np.inf))
-        prob = np.where(np.isnan(ctx), prob, (np.maximum(count - d, 0) + d * fan * prob) / ctx)
+        d1, d2, d3 = lm.discount[n - 1]
+        den, mass = np.exp(prev[..., n - 1, 2]), np.exp(prev[..., n - 1, 3])
+        count = np.exp(np.nan_to_num(cur[..., n, 1], nan=-np.inf))
+        d = np.where(count < 1.5, d1, np.where(count < 2.5, d2, d3))
+        prob = np.where(np.isnan(den), prob, (np.maximum(count - d, 0) + mass * prob) / den)
         order = np.where(count > 0, n, order)
     return np.log(prob), order
 
@@ -246,7 +244,7 @@ def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
     win[:, ORDER - 1] = table.token[cand]
     for k in range(ORDER):
         for n in range(k + 1, ORDER + 1):
-            alt[:, k + 1, n, 0], alt[:, k + 1, n, 1] = _lookup(lm, n, _key(win, ORDER - 1 + k, n))
+            alt[:, k + 1, n] = _lookup(lm, n, _key(win, ORDER - 1 + k, n))
     base_lp, base_order = _logprob(lm, base)
     alt_lp, alt_order = _logprob(lm, alt)
     freq = base[:, 1, 1, 0]

@@ -50,8 +50,9 @@ def test_protected_terms_are_sorted_and_unique() -> None:
 
 def test_char_lm_tables_are_sorted_and_consistent() -> None:
     lm = char_lm()
-    for keys, logc in zip(lm.keys, lm.logc):
-        assert len(keys) == len(logc) and bool(np.all(keys[1:] > keys[:-1]))
+    for keys, stats in zip(lm.keys, lm.stats):
+        assert stats.shape == (len(keys), 4) and bool(np.all(keys[1:] > keys[:-1]))
+    assert lm.discount.shape == (len(lm.keys), 3) and bool(np.all(lm.discount > 0))
     assert lm.lut[ord("的")] >= 2 and lm.lut[ord("\n")] == 0
 
 
