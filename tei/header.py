@@ -2,8 +2,9 @@
 
 Placements are a contract others query: title and authors in titleStmt, the archive id as
 `idno[@type="bha"]`, the printed source in sourceDesc/bibl, the date in profileDesc/creation.
-Each element that holds only elements is laid out (layout.lay_out) at its nesting level once it
-is complete; a test checks every level against the written document.
+The elements every header has come from a skeleton, laid out once and copied per document; what
+a document adds is laid out (layout.lay_out) at its nesting level once it is complete. A test
+checks every level against the written document.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from .dates import parse_ymd
 from .model import Correspondent, Document, Letter
 from .names import correspondent
 from .layout import indent, lay_out
-from .vocab import E, XML_ID, root, sub
+from .vocab import E, XML_ID, sub
 
 ARCHIVE_NAME = "banned-historical-archives"
 _EDITOR_MARKS = ("编", "辑", "整理", "研究室", "编辑部", "出版社")
@@ -38,32 +39,49 @@ class HeaderOptions:
 
 def build_header(document: Document, letters: Sequence[Letter], options: HeaderOptions) -> etree._Element:
     """The complete teiHeader for `document`."""
-    header = root("teiHeader")
-    _file_desc(sub(header, "fileDesc"), document, options)
-    header.append(deepcopy(_encoding_desc(options.version, options.ocr_marked)))
-    _profile_desc(sub(header, "profileDesc"), document, letters, options)
-    return lay_out(header, 1)
+    header = deepcopy(_skeleton(options.version, options.ocr_marked))
+    file_desc, _encoding, profile = header
+    _file_desc(file_desc, document, options)
+    _profile_desc(profile, document, letters, options)
+    return header
+
+
+@lru_cache(maxsize=None)
+def _skeleton(version: str, ocr_marked: bool) -> etree._Element:
+    """The elements every header has, laid out, with empty places for the document's values.
+
+    Copied for each document: one copy of the fixed half of the header costs less than building
+    its elements one by one. _file_desc and _profile_desc find the places by position.
+    """
+    skeleton = E.teiHeader(
+        E.fileDesc(
+            E.titleStmt(E.title(), _resp_stmt(version)),
+            E.publicationStmt(E.distributor(ARCHIVE_NAME), E.idno(type="bha"), _availability()),
+            E.sourceDesc(E.bibl()),
+        ),
+        _encoding_desc(version, ocr_marked),
+        E.profileDesc(E.creation(), E.langUsage(E.language())),
+    )
+    indent(skeleton, 1)
+    return skeleton
 
 
 def _file_desc(file_desc: etree._Element, document: Document, options: HeaderOptions) -> None:
+    """Fill the skeleton's fileDesc: title, authors, archive id, printed source."""
     header = document.header
-    title_stmt = sub(file_desc, "titleStmt")
-    sub(title_stmt, "title", header.title)
-    for author in header.authors:
-        _name(sub(title_stmt, "author"), correspondent(author))
-    title_stmt.append(deepcopy(_resp_stmt(options.version)))
-    lay_out(title_stmt, 3)
-    publication = sub(file_desc, "publicationStmt")
-    sub(publication, "distributor", ARCHIVE_NAME)
-    sub(publication, "idno", header.article_id, type="bha")
+    title_stmt, publication, source = file_desc
+    title_stmt[0].text = header.title
+    for index, author in enumerate(header.authors, start=1):
+        author_element = sub(title_stmt, "author")
+        _name(author_element, correspondent(author))
+        title_stmt.insert(index, author_element)  # before the respStmt
+    if header.authors:
+        lay_out(title_stmt, 3)
+    publication[1].text = header.article_id
     if options.timestamp:
-        sub(publication, "date", options.timestamp, when=options.timestamp)
-    publication.append(deepcopy(_availability()))
-    lay_out(publication, 3)
-    source = sub(file_desc, "sourceDesc")
-    _source_bibl(sub(source, "bibl"), document)
-    lay_out(source, 3)
-    lay_out(file_desc, 2)
+        publication.insert(2, sub(publication, "date", options.timestamp, when=options.timestamp))
+        lay_out(publication, 3)
+    _source_bibl(source[0], document)
 
 
 def _source_bibl(bibl: etree._Element, document: Document) -> None:
@@ -90,24 +108,20 @@ def _is_book_author(name: str, document_authors: Sequence[str]) -> bool:
     return any(author and author in name for author in document_authors)
 
 
-@lru_cache(maxsize=None)
 def _resp_stmt(version: str) -> etree._Element:
-    """The tool's respStmt, the target of every corr/@resp (built once, copied into each header)."""
-    return _laid_out(E.respStmt(
+    """The tool's respStmt, the target of every corr/@resp."""
+    return E.respStmt(
         E.resp("Marking of suspected OCR errors (choice/sic/corr) and letter structure, automatically"),
         E.name(f"tei {version}"),
         {XML_ID: OCR_RESP_ID},
-    ), TEMPLATE_DEPTHS["respStmt"])
+    )
 
 
-@lru_cache(maxsize=None)
 def _availability() -> etree._Element:
-    return _laid_out(E.availability(
-        E.p(f"Historical public document collected by {ARCHIVE_NAME}; no licence stated by the archive.")),
-        TEMPLATE_DEPTHS["availability"])
+    return E.availability(
+        E.p(f"Historical public document collected by {ARCHIVE_NAME}; no licence stated by the archive."))
 
 
-@lru_cache(maxsize=None)
 def _encoding_desc(version: str, ocr_marked: bool) -> etree._Element:
     correction = (
         "Suspected OCR errors are kept as printed in <sic> and the proposed reading is given in "
@@ -117,32 +131,23 @@ def _encoding_desc(version: str, ocr_marked: bool) -> etree._Element:
         if ocr_marked else
         "Suspected OCR errors were not marked in this file; the text is as in the export."
     )
-    return _laid_out(E.encodingDesc(
+    return E.encodingDesc(
         E.appInfo(E.application(E.label("tei"), ident="tei", version=version)),
         E.editorialDecl(
             E.correction(E.p(correction)),
             E.normalization(E.p("The text is not normalised: characters, variants and punctuation are as in the export.")),
         ),
-    ), TEMPLATE_DEPTHS["encodingDesc"])
-
-
-TEMPLATE_DEPTHS = {"encodingDesc": 2, "respStmt": 4, "availability": 4}
-"""Nesting level of each fixed header part in the document (TEI > teiHeader > fileDesc > titleStmt
-> respStmt): templates get their indentation once, when made."""
-
-
-def _laid_out(template: etree._Element, depth: int) -> etree._Element:
-    indent(template, depth)
-    return template
+    )
 
 
 def _profile_desc(profile: etree._Element, document: Document, letters: Sequence[Letter], options: HeaderOptions) -> None:
+    """Fill the skeleton's profileDesc (creation, language) and add what the document has."""
     header = document.header
-    _creation_dates(sub(profile, "creation"), document)
-    language_name = "Chinese (traditional script)" if options.language == "zh-Hant" else "Chinese (simplified script)"
-    language_usage = sub(profile, "langUsage")
-    sub(language_usage, "language", language_name, ident=options.language)
-    lay_out(language_usage, 3)
+    creation, language_usage = profile
+    _creation_dates(creation, document)
+    language = language_usage[0]
+    language.text = "Chinese (traditional script)" if options.language == "zh-Hant" else "Chinese (simplified script)"
+    language.set("ident", options.language)
     if header.tags:
         text_class = sub(profile, "textClass")
         keywords = sub(text_class, "keywords")
