@@ -23,6 +23,7 @@ frame of the NamedTuple constructor: documents have thousands of paragraphs."""
 def split_parts(body: str) -> tuple[Part, ...]:
     """Blank-line separated parts of `body`, ranges excluding the part's own marker."""
     parts = []
+    append, paragraph = parts.append, PartKind.PARAGRAPH  # locals: this loop runs once per part
     position = 0
     pieces = _PART_BREAK.split(body)  # chunk, break, chunk, …, chunk
     pieces.append("")  # a break after the last chunk, so that chunks and breaks pair up
@@ -33,9 +34,9 @@ def split_parts(body: str) -> tuple[Part, ...]:
             start = position + len(chunk) - len(leading)
             end = start + len(text)
             if text[0] in _MARKER_STARTS or len(text) <= _ORNAMENT_MAX:
-                parts.append(_special_part(body, text, start, end))
+                append(_special_part(body, text, start, end))
             else:
-                parts.append(_new_tuple(Part, (PartKind.PARAGRAPH, start, end, 0)))
+                append(_new_tuple(Part, (paragraph, start, end, 0)))
         position += len(chunk) + len(separator)
     return tuple(parts)
 
@@ -79,11 +80,12 @@ def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
     stack = [top]
     children = top.children  # of the innermost open div
     leading = True
+    paragraph, heading = PartKind.PARAGRAPH, PartKind.HEADING  # locals: this loop runs once per part
     for part in parts:
-        kind = part.kind
-        if kind is PartKind.PARAGRAPH:
-            children.append(_new_tuple(Node, ("p", part.start, part.end, (), ())))
-        elif kind is not PartKind.HEADING:
+        kind, start, end, _level = part
+        if kind is paragraph:
+            children.append(_new_tuple(Node, ("p", start, end, (), ())))
+        elif kind is not heading:
             children.append(part_node(part))
         elif leading:
             children.append(Node("head", part.start, part.end))
