@@ -91,6 +91,17 @@ def parse_confusions(lines: list[str]) -> dict[str, tuple[tuple[str, int], ...]]
 
 
 @lru_cache(maxsize=1)
+def glyph_neighbours() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Visually similar characters (tei/data/glyphs.tsv, built by scripts/build_glyphs.py from
+    rendered glyphs): char -> ((neighbour, similarity), …), most similar first."""
+    table: dict[str, list[tuple[str, float]]] = {}
+    for ln in _read_lines("glyphs.tsv"):
+        char, neighbour, similarity = ln.split("\t")
+        table.setdefault(char, []).append((neighbour, float(similarity)))
+    return {char: tuple(row) for char, row in table.items()}
+
+
+@lru_cache(maxsize=1)
 def protected_terms() -> tuple[str, ...]:
     """Names and era terms that are never flagged (tei/data/protected.txt)."""
     return tuple(ln.strip() for ln in _read_lines("protected.txt"))

@@ -8,11 +8,13 @@ from importlib import resources
 
 import numpy as np
 
-from tei.resources import char_lm, confusions, ocr_model, protected_terms
+from tei.resources import char_lm, confusions, glyph_neighbours, ocr_model, protected_terms
 from tei.ocr import FEATURES
 
 DATA = resources.files("tei.data")
 BUDGET = 20_000_000
+GLYPH_K = 8
+"""Neighbours per character in glyphs.tsv (scripts/build_glyphs.py K)."""
 ROW = re.compile(r"^\| (\S+) \| ([0-9a-f]{64}) \| (\d+) \|$", re.M)
 
 
@@ -41,6 +43,17 @@ def test_confusions_are_single_distinct_characters() -> None:
         assert all(len(r) == 1 and r != wrong and n >= 1 for r, n in rights)
         assert [n for _r, n in rights] == sorted((n for _r, n in rights), reverse=True)
     assert dict(table["已"])["己"] == 1175
+
+
+def test_glyph_neighbours_are_similar_single_characters() -> None:
+    table = glyph_neighbours()
+    assert len(table) > 5000
+    for char, neighbours in table.items():
+        assert len(char) == 1 and 0 < len(neighbours) <= GLYPH_K
+        assert all(len(n) == 1 and n != char and 0.6 <= sim <= 1 for n, sim in neighbours)
+        assert len({n for n, _sim in neighbours}) == len(neighbours)
+        assert [sim for _n, sim in neighbours] == sorted((sim for _n, sim in neighbours), reverse=True)
+    assert "抢" in dict(table["枪"]) and "弯" in dict(table["弩"])
 
 
 def test_protected_terms_are_sorted_and_unique() -> None:
