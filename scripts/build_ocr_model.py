@@ -2,7 +2,9 @@
 
 The held-out part of ../shared/lmtext/archive-clean.txt.xz (text the character model has not seen;
 see build_lm.py) gets OCR errors drawn from tei/data/confusions.tsv in proportion to their counts
-(ERRORS_PER_1000, some in runs of two). A logistic regression over tei.ocr.FEATURES is fitted on
+(ERRORS_PER_1000, some in runs of two) and, for the share of errors the table cannot know, from the
+visually similar pairs of tei/data/glyphs.tsv it does not hold: that share is the Good-Turing
+estimate of the unseen mass, the table's singleton pairs over its substitutions (16.6 %). A logistic regression over tei.ocr.FEATURES is fitted on
 the first half; on the second half the acceptance threshold is the lowest score whose detections
 keep precision ≥ TARGET_PRECISION, and cert cut points likewise for CERT_PRECISION; the share of CJK characters flagged there is the
 base rate a document's own rate is compared with. The dev gold
@@ -26,7 +28,7 @@ from build_lm import LMTEXT, LMTEXT_SHA256, ROOT, sha256, split  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from tei import ocr  # noqa: E402
-from tei.resources import char_lm, confusions  # noqa: E402
+from tei.resources import char_lm, confusions, glyph_neighbours  # noqa: E402
 
 SEED = 20261125
 HALF = 600_000
@@ -35,17 +37,29 @@ RUN_SHARE = 0.15
 TARGET_PRECISION = 0.95
 CERT_PRECISION = {"cert_high": 0.99, "cert_medium": 0.97}
 L2 = 1e-3
+NEGATIVE_SHARE = 0.25
+"""Share of the wrong candidates of the fitting half kept (weighted up to stand for the rest): with the
+glyph table every position has about ten candidates, too many rows to hold at once."""
 
 
 def corrupt(text: str, rng: random.Random) -> tuple[str, dict[int, str]]:
     """text with synthetic OCR errors, and position -> true character of each error."""
-    pairs = [(w, r, n) for w, rights in confusions().items() for r, n in rights]
-    by_right: dict[str, list[tuple[str, int]]] = {}
+    pairs = [(w, r, float(n)) for w, rights in confusions().items() for r, n in rights]
+    by_right: dict[str, list[tuple[str, float]]] = {}
     for w, r, n in pairs:
         by_right.setdefault(r, []).append((w, n))
+    seen = {(w, r) for w, r, _n in pairs}
+    total = sum(n for _w, _r, n in pairs)
+    singletons = sum(1 for _w, _r, n in pairs if n == 1)
+    unseen = [(w, r, sim) for w, neighbours in glyph_neighbours().items() for r, sim in neighbours
+              if (w, r) not in seen]
+    unseen_weight = total * singletons / (total - singletons)  # its share of all weight: singletons / total
+    scale = unseen_weight / sum(sim for _w, _r, sim in unseen)
+    pairs += [(w, r, sim * scale) for w, r, sim in unseen]
     where: dict[str, list[int]] = {}
+    wanted = {r for _w, r, _n in pairs}
     for i, ch in enumerate(text):
-        if ch in by_right:
+        if ch in wanted:
             where.setdefault(ch, []).append(i)
     usable = [(w, r, n) for w, r, n in pairs if r in where]
     noisy, truth = list(text), {}
@@ -62,27 +76,49 @@ def corrupt(text: str, rng: random.Random) -> tuple[str, dict[int, str]]:
     return "".join(noisy), truth
 
 
-def samples(text: str, truth: dict[int, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Features, labels, positions and proposed characters of every candidate in text."""
+def samples(text: str, truth: dict[int, str], keep_negative: float,
+            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels and sample weights of the candidates in text; of the wrong ones a random
+    share keep_negative is kept, each weighted 1 / keep_negative."""
+    xs, ys = [], []
+    for _pos, _corr, right, x in _chunks(text, truth):
+        keep = right | (rng.random(len(right)) < keep_negative)
+        xs.append(x[keep])
+        ys.append(right[keep])
+    y = np.concatenate(ys).astype(np.float64)
+    return np.vstack(xs), y, np.where(y > 0, 1.0, 1.0 / keep_negative)
+
+
+def scored(text: str, truth: dict[int, str], weights: np.ndarray, bias: float):
+    """Score, label, position and proposed character of every candidate in text."""
+    parts = [(x @ weights + bias, right, pos, corr) for pos, corr, right, x in _chunks(text, truth)]
+    return tuple(np.concatenate(column) for column in zip(*parts))
+
+
+def _chunks(text: str, truth: dict[int, str]):
+    """(positions, proposed characters, labels, features) of the candidates in text, ocr.CHUNK
+    positions at a time."""
     lm, table = char_lm(), ocr._table(())
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    pos, cand = ocr.candidates(table, cps, np.flatnonzero(table.row[cps] >= 0))
-    x = ocr.features(lm, table, ocr._encode(lm, cps), pos, cand)
+    ids = ocr._encode(lm, cps)
     true = np.zeros(len(text), dtype=np.int64)
     true[list(truth)] = [ord(c) for c in truth.values()]
-    corr = table.char[cand]
-    return x, (true[pos] == corr).astype(np.float64), pos, corr
+    todo = np.flatnonzero(table.row[cps] >= 0)
+    for at in range(0, len(todo), ocr.CHUNK):
+        pos, cand = ocr.candidates(table, cps, todo[at : at + ocr.CHUNK])
+        corr = table.char[cand]
+        yield pos, corr, true[pos] == corr, ocr.features(lm, table, ids, pos, cand)
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by Newton steps; weights in raw feature units."""
+def fit(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray) -> tuple[np.ndarray, float]:
+    """L2-regularised weighted logistic regression by Newton steps; weights in raw feature units."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = np.column_stack([(x - mean) / scale, np.ones(len(x))])
     w = np.zeros(z.shape[1])
     for _ in range(25):
         p = 1 / (1 + np.exp(-z @ w))
-        grad = z.T @ (p - y) + L2 * w
-        hess = (z * (p * (1 - p))[:, None]).T @ z + L2 * np.eye(len(w))
+        grad = z.T @ (sample_weight * (p - y)) + L2 * w
+        hess = (z * (sample_weight * p * (1 - p))[:, None]).T @ z + L2 * np.eye(len(w))
         w -= np.linalg.solve(hess, grad)
     raw = w[:-1] / scale
     return raw, float(w[-1] - raw @ mean)
@@ -111,11 +147,9 @@ def main() -> None:
         raise SystemExit(f"{a.lmtext}: sha256 differs from {LMTEXT_SHA256}")
     _train, held = split(lzma.decompress(a.lmtext.read_bytes()).decode("utf-8"))
     rng = random.Random(SEED)
-    x, y, _pos, _corr = samples(*corrupt(held[:HALF], rng))
-    weights, bias = fit(x, y)
+    weights, bias = fit(*samples(*corrupt(held[:HALF], rng), NEGATIVE_SHARE, np.random.default_rng(SEED)))
     noisy, truth = corrupt(held[HALF : 2 * HALF], rng)
-    x2, y2, pos2, corr2 = samples(noisy, truth)
-    score = x2 @ weights + bias
+    score, _right, pos2, corr2 = scored(noisy, truth, weights, bias)
     best = best_per_position(score, pos2)
     right = np.array([int(p) in truth for p in pos2[best]], dtype=np.float64)
     model = {"generator": "scripts/build_ocr_model.py", "lmtext_sha256": LMTEXT_SHA256,

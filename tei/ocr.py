@@ -1,7 +1,10 @@
 """Find suspected OCR substitutions in a body text: text -> list[Suspect]; knows nothing of XML.
 
 Noisy channel, one character at a time: every CJK character the archive's OCR engine is known to
-misread (tei/data/confusions.tsv) gets the readings it was misread from as candidates. Each
+misread (tei/data/confusions.tsv) gets the readings it was misread from as candidates, and every
+character gets its most similar-looking characters (tei/data/glyphs.tsv, from rendered glyphs):
+one OCR error in five or six is a pair the confusion table never saw, mostly such look-alikes
+(枪/抢, 弩/弯). Each
 candidate is described by FEATURES: how it changes the log probability of itself and the three
 characters after it under a character 4-gram model of the archive's clean text (interpolated
 modified Kneser-Ney, tei/data/charlm.npz), and how often the OCR made that confusion. A logistic
@@ -24,26 +27,30 @@ from pathlib import Path
 import numpy as np
 
 from tei.model import Cert, Suspect
-from tei.resources import (BITS, ORDER, CharLM, OcrModel, char_lm, confusions, ocr_model,
-                           protected_terms)
+from tei.resources import (BITS, ORDER, CharLM, OcrModel, char_lm, confusions, glyph_neighbours,
+                           ocr_model, protected_terms)
 
 UNSEEN = -16.0
 """Log probability of a token the model never saw."""
 PASSES = 3
 """Rounds of scoring: the first over every candidate, the next ones around accepted readings."""
-CHUNK = 8192
+CHUNK = 2048
 """Positions scored at once (bounds memory on long bodies)."""
 DENSITY_PRIOR_CHARS = 3000
 DENSITY_SHIFT_MAX = 3.0
 USER_COUNT = 5
 """Count given to a user confusion pair without one."""
+GLYPH_COUNT = 1
+"""Count given to a pair of visually similar characters the OCR was never seen to confuse: as rare
+as the rarest pair it was seen to confuse; the `glyph` feature lets the model weigh such pairs apart."""
 FEATURES = ("d0", "d1", "d2", "d3", "alt0", "prior", "lncount", "lnfreq_sic", "order_base",
-            "order_alt", "min_left_right", "losses", "base0")
+            "order_alt", "min_left_right", "losses", "base0", "glyph", "similarity")
 """Per candidate: LM log-prob change at the character (d0) and the 3 after it, LM log prob of the
 candidate, channel log odds, ln count of the pair, ln frequency of the printed character, summed
 n-gram orders matched before and after the change, the smaller of the change at the character and
-after it, the sum of the changes that are losses, LM log prob of the printed character."""
-QUADRATIC = (0, 1, 2, 3, 4, 5, 6, 9, 12)
+after it, the sum of the changes that are losses, LM log prob of the printed character, 1 for a
+candidate only the glyph table proposes, the glyph similarity of the pair (0 when not listed)."""
+QUADRATIC = (0, 1, 2, 3, 4, 5, 6, 9, 12, 13, 14)
 """Indices into BASE_FEATURES whose pairwise products (and squares) are features too: the LM gains
 interact (a gain at the character is worth more when the characters after it agree), which a
 linear score cannot express; on the synthetic held-out set this raises recall at 95 % precision
@@ -67,6 +74,10 @@ class _Table:
     """ln count(wrong -> right) - ln freq(right): the channel's log odds up to a constant."""
     lncount: np.ndarray
     user: np.ndarray
+    glyph: np.ndarray
+    """True for a candidate only the glyph table proposes (no observed confusion, no user pair)."""
+    similarity: np.ndarray
+    """Glyph similarity of the pair, 0 when the glyph table does not list it."""
     wrong: np.ndarray
     """Code point of the printed character of each candidate."""
 
@@ -121,33 +132,44 @@ def suspects_with(body: str, model: OcrModel, table: _Table, protected: tuple[st
 
 @lru_cache(maxsize=8)
 def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
-    """Candidate arrays of the packaged confusions plus user pairs; readings the LM never saw dropped."""
+    """Candidate arrays of the packaged confusions, the visually similar characters the OCR was never
+    seen to confuse and user pairs; readings the LM never saw dropped."""
     lm = char_lm()
-    rows: dict[str, list[tuple[str, int, bool]]] = {}
+    glyphs = glyph_neighbours()
+    rows: dict[str, dict[str, tuple[int, bool, bool]]] = {}  # wrong -> right -> (count, user, glyph only)
     for wrong, rights in confusions().items():
-        rows[wrong] = [(r, n, False) for r, n in rights]
+        rows[wrong] = {r: (n, False, False) for r, n in rights}
+    for wrong, neighbours in glyphs.items():
+        row = rows.setdefault(wrong, {})
+        for r, _similarity in neighbours:
+            row.setdefault(r, (GLYPH_COUNT, False, True))
     for wrong, right, n in extra:
-        rows.setdefault(wrong, []).append((right, n, True))
-    row = np.full(0x110000, -1, dtype=np.int64)
-    start, token, char, prior, lncount, user, wrongs = [0], [], [], [], [], [], []
+        row = rows.setdefault(wrong, {})
+        count = row[right][0] + n if right in row and not row[right][2] else n
+        row[right] = (count, True, False)
+    similar = {(w, r): sim for w, neighbours in glyphs.items() for r, sim in neighbours}
+    row_of = np.full(0x110000, -1, dtype=np.int64)
+    start, token, char, prior, lncount, user, glyph, similarity, wrongs = [0], [], [], [], [], [], [], [], []
     for wrong in sorted(rows):
-        keep = [(r, n, u) for r, n, u in rows[wrong]
+        keep = [(r, n, u, g) for r, (n, u, g) in rows[wrong].items()
                 if CJK.fullmatch(r) and r != wrong and lm.lut[ord(r)] >= 2]
         if not CJK.fullmatch(wrong) or not keep:
             continue
-        row[ord(wrong)] = len(start) - 1
-        for r, n, u in keep:
+        row_of[ord(wrong)] = len(start) - 1
+        for r, n, u, g in keep:
             tok = lm.lut[ord(r)]
             token.append(tok)
             char.append(ord(r))
             prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0, 0])
             user.append(u)
+            glyph.append(g)
+            similarity.append(similar.get((wrong, r), 0.0))
             wrongs.append(ord(wrong))
             lncount.append(np.log(n))
         start.append(len(token))
-    return _Table(row, np.array(start), np.array(token, dtype=np.uint64), np.array(char),
+    return _Table(row_of, np.array(start), np.array(token, dtype=np.uint64), np.array(char),
                   np.nan_to_num(np.array(prior)), np.array(lncount), np.array(user, dtype=bool),
-                  np.array(wrongs, dtype=np.uint32))
+                  np.array(glyph, dtype=bool), np.array(similarity), np.array(wrongs, dtype=np.uint32))
 
 
 def _protected_mask(body: str, terms: Iterable[str]) -> np.ndarray:
@@ -252,7 +274,7 @@ def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
     x = np.column_stack([
         delta, alt_lp[:, 0], table.prior[cand], table.lncount[cand], np.nan_to_num(freq),
         base_order.sum(axis=1), alt_order.sum(axis=1), np.minimum(delta[:, 0], delta[:, 1:].sum(axis=1)),
-        np.minimum(delta, 0).sum(axis=1), base_lp[:, 0]])
+        np.minimum(delta, 0).sum(axis=1), base_lp[:, 0], table.glyph[cand], table.similarity[cand]])
     return np.hstack([x, x[:, _PAIRS[:, 0]] * x[:, _PAIRS[:, 1]]])
 
 
@@ -293,7 +315,7 @@ def _merge(body: str, model: OcrModel, table: _Table, accepted: dict[int, tuple[
     out: list[Suspect] = []
     for i in sorted(accepted):
         k, score = accepted[i]
-        corr, src = chr(table.char[k]), "user" if table.user[k] else "confusion"
+        corr, src = chr(table.char[k]), "user" if table.user[k] else "glyph" if table.glyph[k] else "confusion"
         last = out[-1] if out else None
         if last and last.offset + len(last.sic) == i and last.corr is not None:
             low = min(last.gain, score)

