@@ -4,11 +4,12 @@ The held-out part of ../shared/lmtext/archive-clean.txt.xz (text the character m
 see build_lm.py) gets OCR errors drawn from tei/data/confusions.tsv in proportion to their counts
 (ERRORS_PER_1000, some in runs of two) and, for the share of errors the table cannot know, from the
 visually similar pairs of tei/data/glyphs.tsv it does not hold: that share is the Good-Turing
-estimate of the unseen mass, the table's singleton pairs over its substitutions (16.6 %). A logistic regression over tei.ocr.FEATURES is fitted on
-the first half; on the second half the acceptance threshold is the lowest score whose detections
-keep precision ≥ TARGET_PRECISION, and cert cut points likewise for CERT_PRECISION; the share of CJK characters flagged there is the
-base rate a document's own rate is compared with. The dev gold
-is not used. Run after build_lm.py and build_confusions.py. Deterministic (seeded).
+estimate of the unseen mass, the table's singleton pairs over its substitutions (16.6 %).
+A logistic regression over tei.ocr.FEATURES is fitted on the first half; on the second half the
+acceptance threshold is the lowest score whose detections keep precision ≥ TARGET_PRECISION, and
+cert cut points likewise for CERT_PRECISION; the share of CJK characters flagged there is the base
+rate a document's own rate is compared with. The dev gold is not used. Run after build_lm.py,
+build_confusions.py and build_glyphs.py. Deterministic (seeded).
 
     python scripts/build_ocr_model.py [--lmtext PATH] [--out tei/data/ocr_model.json]
 """
@@ -89,9 +90,9 @@ def samples(text: str, truth: dict[int, str], keep_negative: float,
     return np.vstack(xs), y, np.where(y > 0, 1.0, 1.0 / keep_negative)
 
 
-def scored(text: str, truth: dict[int, str], weights: np.ndarray, bias: float):
-    """Score, label, position and proposed character of every candidate in text."""
-    parts = [(x @ weights + bias, right, pos, corr) for pos, corr, right, x in _chunks(text, truth)]
+def scored(text: str, weights: np.ndarray, bias: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score, position and proposed character of every candidate in text."""
+    parts = [(x @ weights + bias, pos, corr) for pos, corr, _right, x in _chunks(text, {})]
     return tuple(np.concatenate(column) for column in zip(*parts))
 
 
@@ -149,7 +150,7 @@ def main() -> None:
     rng = random.Random(SEED)
     weights, bias = fit(*samples(*corrupt(held[:HALF], rng), NEGATIVE_SHARE, np.random.default_rng(SEED)))
     noisy, truth = corrupt(held[HALF : 2 * HALF], rng)
-    score, _right, pos2, corr2 = scored(noisy, truth, weights, bias)
+    score, pos2, corr2 = scored(noisy, weights, bias)
     best = best_per_position(score, pos2)
     right = np.array([int(p) in truth for p in pos2[best]], dtype=np.float64)
     model = {"generator": "scripts/build_ocr_model.py", "lmtext_sha256": LMTEXT_SHA256,
