@@ -135,35 +135,35 @@ def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
     """Candidate arrays of the packaged confusions, the visually similar characters the OCR was never
     seen to confuse and user pairs; readings the LM never saw dropped."""
     lm = char_lm()
-    glyphs = glyph_neighbours()
-    rows: dict[str, dict[str, tuple[int, bool, bool]]] = {}  # wrong -> right -> (count, user, glyph only)
+    # wrong -> right -> (count, user pair, glyph only, glyph similarity)
+    rows: dict[str, dict[str, tuple[int, bool, bool, float]]] = {}
     for wrong, rights in confusions().items():
-        rows[wrong] = {r: (n, False, False) for r, n in rights}
-    for wrong, neighbours in glyphs.items():
+        rows[wrong] = {r: (n, False, False, 0.0) for r, n in rights}
+    for wrong, neighbours in glyph_neighbours().items():
         row = rows.setdefault(wrong, {})
-        for r, _similarity in neighbours:
-            row.setdefault(r, (GLYPH_COUNT, False, True))
+        for r, sim in neighbours:
+            n, u, g, _ = row.get(r, (GLYPH_COUNT, False, True, 0.0))
+            row[r] = (n, u, g, sim)
     for wrong, right, n in extra:
         row = rows.setdefault(wrong, {})
-        count = row[right][0] + n if right in row and not row[right][2] else n
-        row[right] = (count, True, False)
-    similar = {(w, r): sim for w, neighbours in glyphs.items() for r, sim in neighbours}
+        count, _u, glyph_only, sim = row.get(right, (0, False, True, 0.0))
+        row[right] = (n if glyph_only else count + n, True, False, sim)
     row_of = np.full(0x110000, -1, dtype=np.int64)
     start, token, char, prior, lncount, user, glyph, similarity, wrongs = [0], [], [], [], [], [], [], [], []
     for wrong in sorted(rows):
-        keep = [(r, n, u, g) for r, (n, u, g) in rows[wrong].items()
+        keep = [(r, n, u, g, sim) for r, (n, u, g, sim) in rows[wrong].items()
                 if CJK.fullmatch(r) and r != wrong and lm.lut[ord(r)] >= 2]
         if not CJK.fullmatch(wrong) or not keep:
             continue
         row_of[ord(wrong)] = len(start) - 1
-        for r, n, u, g in keep:
+        for r, n, u, g, sim in keep:
             tok = lm.lut[ord(r)]
             token.append(tok)
             char.append(ord(r))
             prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0, 0])
             user.append(u)
             glyph.append(g)
-            similarity.append(similar.get((wrong, r), 0.0))
+            similarity.append(sim)
             wrongs.append(ord(wrong))
             lncount.append(np.log(n))
         start.append(len(token))
