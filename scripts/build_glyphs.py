@@ -47,6 +47,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tei.ocr import CJK  # noqa: E402
+from tei.resources import confusions, parse_confusions  # noqa: E402
+
 K = 8
 MIN_SCORE = 0.6
 KS = (1, 3, 5, 8, 12, 16, 20)
@@ -64,25 +68,17 @@ FONTS = (  # (Debian package, candidate files in order of preference, family nam
 )
 
 
-def is_cjk(cp: int) -> bool:
-    return 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x2FA1F
-
-
 def read_pairs(path: Path) -> list[tuple[str, str, int]]:
-    out = []
-    for ln in path.read_text(encoding="utf-8").split("\n"):
-        if not ln.strip() or ln.startswith("#"):
-            continue
-        f = ln.split("\t")
-        out.append((f[0], f[1], int(f[2])))
-    return out
+    """(wrong, right, count) of a `wrong<TAB>right<TAB>count` file, as the OCR step reads its table."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip() and not ln.startswith("#")]
+    return [(wrong, right, n) for wrong, rights in parse_confusions(lines).items() for right, n in rights]
 
 
 def charset() -> list[int]:
     chars = np.load(ROOT / "tei" / "data" / "charlm.npz")["chars"]
     cps = {int(c) for c in chars if 0x3400 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF}
-    for wrong, right, _ in read_pairs(ROOT / "tei" / "data" / "confusions.tsv"):
-        cps.update(ord(ch) for ch in (wrong, right) if len(ch) == 1 and is_cjk(ord(ch)))
+    for wrong, rights in confusions().items():
+        cps.update(ord(ch) for ch in (wrong, *(r for r, _n in rights)) if CJK.fullmatch(ch))
     return sorted(cps)
 
 
