@@ -20,7 +20,7 @@ INPUTS = Path(__file__).resolve().parent / "inputs"
 SCHEMAS = ROOT / "schemas"
 PROJECT_RNG = SCHEMAS / "tei_bha.rng"
 PROJECT_SCH = SCHEMAS / "tei_bha.sch"
-TEI_ALL_RNG = SHARED / "schemas" / "tei_all.rng"
+TEI_ALL_RNG = SCHEMAS / "tei_all.rng"
 
 needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the clone")
 
@@ -45,18 +45,15 @@ def shared_dir() -> Path:
     return SHARED
 
 
-def shared_relaxng(name: str) -> etree.RelaxNG:
-    """Compile ../shared/schemas/<name>; the calling test skips when it is not there."""
-    path = SHARED / "schemas" / name
-    if not path.exists():
-        pytest.skip(f"../shared/schemas/{name} is not available")
-    return etree.RelaxNG(parse_tei(path))
+def bundled_relaxng(name: str) -> etree.RelaxNG:
+    """Compile a RelaxNG schema bundled in schemas/ (tei_all.rng, cmif.rng)."""
+    return etree.RelaxNG(parse_tei(SCHEMAS / name))
 
 
 @pytest.fixture(scope="session")
 def tei_all() -> etree.RelaxNG:
     """TEI P5 tei_all, compiled once per run (about 7 s)."""
-    return shared_relaxng(TEI_ALL_RNG.name)
+    return bundled_relaxng(TEI_ALL_RNG.name)
 
 
 @pytest.fixture(scope="session")

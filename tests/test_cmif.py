@@ -1,4 +1,4 @@
-"""`tei cmif`: letters → CMIF, valid against ../shared/schemas/cmif.rng, dates YYYY[-MM[-DD]]."""
+"""`tei cmif`: letters → CMIF, valid against the bundled schemas/cmif.rng, dates YYYY[-MM[-DD]]."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,7 @@ import sys
 import pytest
 from lxml import etree
 
-from conftest import SEED, parse_tei, shared_relaxng, xpath
+from conftest import SEED, parse_tei, bundled_relaxng, xpath
 from tei import ConvertOptions, convert_file
 from tei.cmif import CmifOptions, Source, build_cmif, read_authorities
 from tei.dates import is_iso_partial
@@ -19,7 +19,7 @@ OPTIONS = CmifOptions(url="https://example.org/letters.xml", date="2026-11-25", 
 
 @pytest.fixture(scope="module")
 def cmif_rng() -> etree.RelaxNG:
-    return shared_relaxng("cmif.rng")
+    return bundled_relaxng("cmif.rng")
 
 
 @pytest.fixture(scope="module")
