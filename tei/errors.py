@@ -22,3 +22,15 @@ class SchemaError(TeiError):
 
 class OutputError(TeiError):
     """A TEI file that cannot be written."""
+
+
+class UncoveredText(TeiError):
+    """A structure that leaves body text outside every element, or overlaps: a bug upstream."""
+
+
+class NotTeiError(TeiError):
+    """The document has no TEI `<text>` element to read."""
+
+
+class ConfigError(TeiError):
+    """A setting from the environment (SOURCE_DATE_EPOCH) that cannot be used."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree, html
 from lxml.html import builder as H
 
-from .vocab import NS, TEI_NS, XML_LANG, tei
+from .vocab import CONTAINERS, NS, TEI_NS, XML_LANG, tei
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -79,7 +79,6 @@ _BLOCKS = {
     "salute": ("p", "salute"), "signed": ("p", "signed"), "dateline": ("p", "dateline"), "ab": ("p", "ab"),
     "byline": ("p", "byline"), "lg": ("div", "lg"), "l": ("p", "l"), "list": ("ul", None), "item": ("li", None),
 }
-_CONTAINERS = frozenset({"body", "div", "opener", "closer", "postscript", "lg", "list"})
 _CERT_TEXT = {"high": "高 high", "medium": "中 medium", "low": "低 low"}
 
 
@@ -225,7 +224,7 @@ def _controls(counter: _Counter) -> html.HtmlElement:
 
 def _render_children(target: html.HtmlElement, source: etree._Element, depth: int, counter: _Counter) -> None:
     """Render the TEI children (and text) of `source` into `target`."""
-    container = etree.QName(source).localname in _CONTAINERS
+    container = etree.QName(source).localname in CONTAINERS
     if not container:
         _append_text(target, source.text)
     for child in source:

@@ -15,10 +15,10 @@ from enum import Enum
 
 from lxml import etree
 
-from .errors import TeiError
-from .vocab import tei
+from .errors import NotTeiError
+from .vocab import CONTAINERS, tei
 
-CONTAINERS = frozenset(tei(name) for name in ("text", "front", "body", "back", "div", "opener", "closer", "postscript"))
+_CONTAINER_TAGS = frozenset(tei(name) for name in CONTAINERS)
 """Elements whose own text is only indentation; their children are blocks (or more containers)."""
 _TEXT, _CHOICE, _SIC, _CORR, _LB = tei("text"), tei("choice"), tei("sic"), tei("corr"), tei("lb")
 
@@ -28,10 +28,6 @@ class Reading(str, Enum):
     """As printed (and OCR'd): `<sic>`, never `<corr>`."""
     CORRECTED = "corrected"
     """With the proposed corrections: `<corr>` inside `<choice>` instead of its `<sic>`; a lone `<sic>` stays."""
-
-
-class NotTeiError(TeiError):
-    """The document has no TEI `<text>` element to read."""
 
 
 def to_text(tree: etree._ElementTree | etree._Element, reading: Reading | str = Reading.ORIGINAL) -> str:
@@ -57,7 +53,7 @@ def _blocks(container: etree._Element) -> Iterator[etree._Element]:
     for child in container:
         if not isinstance(child.tag, str):
             continue
-        if child.tag in CONTAINERS:
+        if child.tag in _CONTAINER_TAGS:
             yield from _blocks(child)
         else:
             yield child

@@ -1,4 +1,4 @@
-"""Namespaces and the one ElementMaker every element is built with."""
+"""Namespaces, the names the modules share, and the one ElementMaker every element is built with."""
 from __future__ import annotations
 
 from lxml import etree
@@ -16,6 +16,12 @@ E = ElementMaker(namespace=TEI_NS, nsmap={None: TEI_NS})
 
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
+
+OCR_RESP_ID = "tei-ocr"
+"""xml:id of the header's respStmt that every corr/@resp and sic/@resp points to."""
+CONTAINERS = frozenset({"text", "front", "body", "back", "div", "opener", "closer", "postscript", "lg", "list"})
+"""TEI elements (local names) that hold only elements: their own text and tails are indentation.
+The body builder, totext and preview read a document's blocks through them."""
 
 
 class _ClarkNames(dict):

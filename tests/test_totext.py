@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from conftest import SEED, parse_tei
 from independent import body_core, parse_txt
 from tei import ConvertOptions, convert_bytes
-from tei.errors import TeiError
-from tei.totext import NotTeiError, to_text
+from tei.errors import NotTeiError, TeiError
+from tei.totext import to_text
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 
