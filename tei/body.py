@@ -1,10 +1,11 @@
 """Structure + suspects → `<text>`: the sole maker of body elements and of `<choice>`.
 
 Every body character is emitted once, in order: container elements take only their children,
-all others take the body text of their range (line-start markers of the export excepted), with
+all others take the body text of their range (the export's line-start markers excepted), with
 suspected OCR errors as choice/sic/corr and line breaks inside a part as `<lb/>`. This is the
-no-loss guarantee by construction: a structure that would leave text uncovered or overlap raises
-UncoveredText, and a suspect is only marked where its `sic` is exactly the body's text.
+no-loss guarantee by construction, for a structure that covers the body: check_coverage says
+whether one does (the letters step's may not; structure.build_structure's always does), and a
+suspect is only marked where its `sic` is exactly the body's text.
 """
 from __future__ import annotations
 
@@ -13,37 +14,93 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from .errors import TeiError
+from .errors import UncoveredText
 from .model import Node, Structure, Suspect
-from .structure import marker_spans
 from .layout import NEWLINE_INDENTS
-from .vocab import CLARK, root, sub, tei
+from .vocab import CLARK, CONTAINERS, OCR_RESP_ID, root, sub, tei
 
-CONTAINERS = frozenset({"body", "div", "opener", "closer", "postscript"})
 TEXT_BODY_DEPTH = 2
 """Nesting level of `<body>` in the document (TEI > text > body), for indentation."""
-OCR_RESP_ID = "tei-ocr"
-"""xml:id of the header's respStmt that every corr/@resp and sic/@resp points to."""
+_MARKER_MAX = 5
+"""Longest line-start marker (`#### `)."""
 
 
-class UncoveredText(TeiError):
-    """A structure that leaves text of a container outside every child, or overlaps: a bug upstream."""
+def check_coverage(body: str, structure: Structure, markers: Sequence[tuple[int, int]] = ()) -> None:
+    """Raise UncoveredText unless `structure` covers `body` as build_text needs: every node inside
+    its parent and after its elder sibling, and nothing but whitespace and `markers` in a
+    container outside its children. Checked before building, so a document is built once."""
+    _check_node(body, Node("body", 0, len(body), children=structure.divs), _Markers(body, markers))
 
 
-def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = ()) -> etree._Element:
-    """The `<text>` element for `body` laid out by `structure`, with `suspects` marked."""
-    renderer = _Renderer(body, suspects)
+def _check_node(body: str, node: Node, markers: "_Markers") -> None:
+    container = node.tag in CONTAINERS
+    cursor = node.start
+    for child in node.children:
+        if child.start < cursor or child.end > node.end:
+            raise UncoveredText(f"<{child.tag}> at {child.start}–{child.end} overlaps or leaves <{node.tag}>")
+        if container:
+            _check_gap(body, node, cursor, child.start, markers)
+        _check_node(body, child, markers)
+        cursor = child.end
+    if container:
+        _check_gap(body, node, cursor, node.end, markers)
+
+
+def _check_gap(body: str, node: Node, start: int, end: int, markers: "_Markers") -> None:
+    """Between a container's children only whitespace and the export's markers may lie."""
+    if start < end and not body[start:end].isspace():
+        stray = markers.strip(start, end).strip()
+        if stray:
+            raise UncoveredText(f"text {stray[:20]!r} at {start} lies in <{node.tag}> outside any child")
+
+
+def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = (),
+               markers: Sequence[tuple[int, int]] = ()) -> etree._Element:
+    """The `<text>` element for `body` laid out by `structure` (which covers it: see
+    check_coverage), with `suspects` marked and the export's `markers` left out."""
+    renderer = _Renderer(body, suspects, _Markers(body, markers))
     text = root("text")
     renderer.fill(sub(text, "body"), Node("body", 0, len(body), children=structure.divs), TEXT_BODY_DEPTH)
     return text
 
 
-class _Renderer:
-    def __init__(self, body: str, suspects: Sequence[Suspect]):
+class _Markers:
+    """The export's line-start markers of one body, sorted, for range queries."""
+
+    def __init__(self, body: str, spans: Sequence[tuple[int, int]]):
         self.body = body
-        self.markers = marker_spans(body)
-        self.marker_starts = [start for start, _ in self.markers]
-        self.marker_ends = [end for _, end in self.markers]  # sorted too: markers do not overlap
+        self.spans = spans
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]  # sorted too: markers do not overlap
+
+    def any_in(self, start: int, end: int) -> bool:
+        """Whether a marker overlaps [start, end)."""
+        first = bisect.bisect_right(self.ends, start)  # the first one ending after start
+        return first < len(self.spans) and self.starts[first] < end
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The markers overlapping [start, end)."""
+        i = bisect.bisect_left(self.starts, start - _MARKER_MAX)
+        j = bisect.bisect_left(self.starts, end, lo=i)
+        return [marker for marker in self.spans[i:j] if marker[1] > start]
+
+    def strip(self, start: int, end: int) -> str:
+        """body[start:end] without the markers."""
+        if not self.spans:
+            return self.body[start:end]
+        pieces = []
+        position = start
+        for marker_start, marker_end in self.overlapping(start, end):
+            pieces.append(self.body[position:max(position, marker_start)])
+            position = max(position, marker_end)
+        pieces.append(self.body[position:end])
+        return "".join(pieces)
+
+
+class _Renderer:
+    def __init__(self, body: str, suspects: Sequence[Suspect], markers: _Markers):
+        self.body = body
+        self.markers = markers
         self.suspects = sorted(suspects, key=lambda s: s.offset)
         self.suspect_offsets = [s.offset for s in self.suspects]
 
@@ -57,16 +114,11 @@ class _Renderer:
             self._fill_mixed(element, node)
             return
         body = self.body
-        cursor = node.start
         inner = NEWLINE_INDENTS[depth + 1]
         child_element = None
-        marked = self.markers or self.suspects  # else every leaf is its body slice as it stands
+        marked = self.markers.spans or self.suspects  # else every leaf is its body slice as it stands
         for child in node.children:
             tag, start, end, attrs, children = child
-            if start < cursor or end > node.end:
-                raise UncoveredText(f"<{tag}> at {start}–{end} overlaps or leaves <{node.tag}>")
-            if start > cursor and not body[cursor:start].isspace():
-                self._check_container_gap(element, cursor, start)
             child_element = etree.SubElement(element, CLARK[tag], dict(attrs) if attrs else None)
             child_element.tail = inner
             if children or tag in CONTAINERS or marked and not self._plain(start, end):
@@ -77,9 +129,6 @@ class _Renderer:
                     self._append_text(child_element, text)
                 else:
                     child_element.text = text
-            cursor = end
-        if node.end > cursor and not body[cursor:node.end].isspace():
-            self._check_container_gap(element, cursor, node.end)
         if child_element is not None:
             element.text = inner
             child_element.tail = NEWLINE_INDENTS[depth]
@@ -88,18 +137,10 @@ class _Renderer:
         """Text, suspects and child elements of a leaf-like node, in body order."""
         cursor = node.start
         for child in node.children:
-            if child.start < cursor or child.end > node.end:
-                raise UncoveredText(f"<{child.tag}> at {child.start}–{child.end} overlaps or leaves <{node.tag}>")
             self._text(element, cursor, child.start)
             self._fill_mixed(etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None), child)
             cursor = child.end
         self._text(element, cursor, node.end)
-
-    def _check_container_gap(self, element: etree._Element, start: int, end: int) -> None:
-        """Between a container's children only whitespace and the export's markers may lie."""
-        stray = self._strip_markers(start, end)
-        if stray.strip():
-            raise UncoveredText(f"text {stray.strip()[:20]!r} at {start} lies in <{etree.QName(element).localname}> outside any child")
 
     def _text(self, element: etree._Element, start: int, end: int) -> None:
         """Append body[start:end] to a leaf-like element, markers left out and suspects marked."""
@@ -108,45 +149,26 @@ class _Renderer:
         position = start
         for suspect in self._suspects_in(start, end):
             suspect_end = suspect.offset + len(suspect.sic)
-            if (suspect_end > end or suspect.offset < position or self._markers_in(suspect.offset, suspect_end)
+            if (suspect_end > end or suspect.offset < position or self.markers.any_in(suspect.offset, suspect_end)
                     or self.body[suspect.offset:suspect_end] != suspect.sic):
                 continue
-            self._append_text(element, self._strip_markers(position, suspect.offset))
+            self._append_text(element, self.markers.strip(position, suspect.offset))
             _mark(element, suspect)
             position = suspect_end
-        self._append_text(element, self._strip_markers(position, end))
+        self._append_text(element, self.markers.strip(position, end))
 
     def _plain(self, start: int, end: int) -> bool:
         """No marker and no suspect in [start, end): the text there is the body slice as it stands."""
-        first_marker = bisect.bisect_right(self.marker_ends, start)  # the first one ending after start
-        if first_marker < len(self.markers) and self.marker_starts[first_marker] < end:
+        if self.markers.any_in(start, end):
             return False
         first_suspect = bisect.bisect_left(self.suspect_offsets, start)
         return first_suspect == len(self.suspects) or self.suspect_offsets[first_suspect] >= end
-
-    def _markers_in(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The export's line-start markers overlapping [start, end) (a marker is at most 5 long)."""
-        i = bisect.bisect_left(self.marker_starts, start - 5)
-        j = bisect.bisect_left(self.marker_starts, end, lo=i)
-        return [marker for marker in self.markers[i:j] if marker[1] > start]
 
     def _suspects_in(self, start: int, end: int) -> list[Suspect]:
         """The suspects starting in [start, end), by offset."""
         i = bisect.bisect_left(self.suspect_offsets, start)
         j = bisect.bisect_left(self.suspect_offsets, end, lo=i)
         return self.suspects[i:j]
-
-    def _strip_markers(self, start: int, end: int) -> str:
-        """body[start:end] without the export's line-start markers."""
-        if not self.markers:
-            return self.body[start:end]
-        pieces = []
-        position = start
-        for marker_start, marker_end in self._markers_in(start, end):
-            pieces.append(self.body[position:max(position, marker_start)])
-            position = max(position, marker_end)
-        pieces.append(self.body[position:end])
-        return "".join(pieces)
 
     @staticmethod
     def _append_text(element: etree._Element, text: str) -> None:
@@ -172,10 +194,7 @@ def _add_string(element: etree._Element, text: str) -> None:
 
 
 def _mark(parent: etree._Element, suspect: Suspect) -> None:
-    """Append the suspect as choice(sic, corr), or as a lone sic when no correction is confident."""
-    if suspect.corr is None:
-        sub(parent, "sic", suspect.sic, resp=f"#{OCR_RESP_ID}", cert=suspect.cert.value)
-        return
+    """Append the suspect as choice(sic, corr)."""
     choice = sub(parent, "choice")
     sub(choice, "sic", suspect.sic)
     sub(choice, "corr", suspect.corr, resp=f"#{OCR_RESP_ID}", cert=suspect.cert.value)

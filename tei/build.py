@@ -1,4 +1,4 @@
-"""Header + text → the TEI document, with the xml-model processing instructions."""
+"""Header + text → the TEI document, laid out, with the xml-model processing instructions."""
 from __future__ import annotations
 
 import re
@@ -7,6 +7,7 @@ from lxml import etree
 
 from .body import build_text
 from .header import HeaderOptions, build_header
+from .layout import indent
 from .model import Conversion
 from .vocab import RELAXNG_NS, SCHEMATRON_NS, XML_ID, XML_LANG, root
 
@@ -26,7 +27,8 @@ def build_tei(conversion: Conversion, options: HeaderOptions) -> etree._ElementT
     tei_element.set(XML_ID, document_id(document.header.article_id))
     tei_element.set(XML_LANG, options.language)
     tei_element.append(build_header(document, conversion.structure.letters, options))
-    tei_element.append(build_text(document.body, conversion.structure, conversion.suspects))
+    tei_element.append(build_text(document.body, conversion.structure, conversion.suspects, conversion.markers))
+    indent(tei_element, 0)  # what the builders have not laid out yet: the root's own children
     tree = etree.ElementTree(tei_element)
     for href, schema_type in ((SCHEMA_FILE, RELAXNG_NS), (SCHEMATRON_FILE, SCHEMATRON_NS)):
         instruction = etree.ProcessingInstruction(

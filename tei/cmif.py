@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .dates import is_iso_partial
+from .layout import indent
 from .vocab import NS, XML_ID, E, tei
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
@@ -97,7 +98,9 @@ def build_cmif(sources: Sequence[Source], options: CmifOptions) -> etree._Elemen
         ),
         E.profileDesc(*letters),
     )
-    return etree.ElementTree(E.TEI(header, E.text(E.body(E.p()))))
+    cmif = E.TEI(header, E.text(E.body(E.p())))
+    indent(cmif, 0)
+    return etree.ElementTree(cmif)
 
 
 def _document_id(source: Source) -> str:

@@ -5,16 +5,16 @@ document and on generated ones.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from lxml import etree
 
 from . import __version__
-from .body import UncoveredText
+from .body import check_coverage
 from .build import build_tei
+from .dates import build_time
+from .errors import UncoveredText
 from .header import HeaderOptions
 from .language import detect_language
 from .letters import find_letters
@@ -29,12 +29,13 @@ class ConvertOptions:
     """How to convert; the defaults are what `tei convert` does."""
 
     ocr: bool = True
+    """Mark suspected OCR errors as choice/sic/corr."""
     timestamp: bool = False
+    """Record the conversion time (SOURCE_DATE_EPOCH when set, else now) in publicationStmt."""
     extra_confusions: tuple[tuple[str, str, int], ...] = ()
     """User confusion pairs (wrong, right, count) added to the OCR step's table."""
     protected: tuple[str, ...] = ()
     """User terms the OCR step never flags."""
-    """Record the conversion time (SOURCE_DATE_EPOCH when set, else now) in publicationStmt."""
 
 
 @dataclass(frozen=True)
@@ -57,31 +58,37 @@ def convert_bytes(data: bytes, name: str, options: ConvertOptions = ConvertOptio
 
 
 def convert_document(document: Document, options: ConvertOptions = ConvertOptions()) -> Result:
-    """Run the steps after reading on one document."""
+    """Run the steps after reading on one document.
+
+    Raises:
+        ConfigError: a time stamp is asked for and SOURCE_DATE_EPOCH is not usable.
+    """
     warnings = []
     if document.dropped_chars:
         warnings.append(f"{document.path}: dropped {document.dropped_chars} character(s) that XML 1.0 cannot carry")
-    parts = split_parts(document.body)
-    suspects = tuple(find_suspects(document.body, extra_confusions=options.extra_confusions,
+    body = document.body
+    parts, markers = split_parts(body)
+    structure = find_letters(document, parts)
+    if structure is not None:
+        try:
+            check_coverage(body, structure, markers)
+        except UncoveredText as err:
+            warnings.append(f"{document.path}: letter structure not usable ({err}); laid out as plain paragraphs")
+            structure = None
+    if structure is None:
+        structure = build_structure(document, parts)
+    suspects = tuple(find_suspects(body, extra_confusions=options.extra_confusions,
                                    protected=options.protected)) if options.ocr else ()
     header_options = HeaderOptions(
         version=__version__,
-        language=detect_language(document.body),
+        language=detect_language(body),
         ocr_marked=options.ocr,
         timestamp=_timestamp() if options.timestamp else None,
     )
-    letters = find_letters(document, parts)
-    if letters is not None:
-        conversion = Conversion(document=document, structure=letters, suspects=suspects)
-        try:
-            return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
-        except UncoveredText as err:
-            warnings.append(f"{document.path}: letter structure not usable ({err}); laid out as plain paragraphs")
-    conversion = Conversion(document=document, structure=build_structure(document, parts), suspects=suspects)
+    conversion = Conversion(document=document, structure=structure, suspects=suspects, markers=markers)
     return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
 
 
 def _timestamp() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """The conversion time as xsd:dateTime in UTC (`1970-01-01T00:00:00Z`)."""
+    return build_time().isoformat().replace("+00:00", "Z")

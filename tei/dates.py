@@ -1,9 +1,14 @@
-"""The export's `y-m-d` dates (0 for an unknown part) → ISO 8601 partial dates."""
+"""The export's `y-m-d` dates (0 for an unknown part) → ISO 8601 partial dates; the time a
+file is made, reproducible through SOURCE_DATE_EPOCH."""
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .errors import ConfigError
 
 _YMD = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -44,3 +49,17 @@ def parse_ymd(text: str) -> PartialDate:
 def is_iso_partial(value: str) -> bool:
     """True for `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the forms the schema allows)."""
     return bool(re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?", value))
+
+
+def build_time() -> datetime:
+    """Now (UTC, whole seconds), or the moment SOURCE_DATE_EPOCH gives when it is set, so that a
+    file stamped with the time it was made can still be reproduced byte for byte.
+
+    Raises:
+        ConfigError: SOURCE_DATE_EPOCH is set but not a whole number of seconds.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch and not epoch.isdigit():
+        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, found {epoch!r}")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return moment.replace(microsecond=0)

@@ -15,12 +15,10 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .body import OCR_RESP_ID
-from .dates import parse_ymd
 from .model import Correspondent, Document, Letter
 from .names import correspondent
 from .layout import indent, lay_out
-from .vocab import E, XML_ID, sub
+from .vocab import OCR_RESP_ID, E, XML_ID, sub
 
 ARCHIVE_NAME = "banned-historical-archives"
 _EDITOR_MARKS = ("编", "辑", "整理", "研究室", "编辑部", "出版社")
@@ -126,8 +124,7 @@ def _encoding_desc(version: str, ocr_marked: bool) -> etree._Element:
     correction = (
         "Suspected OCR errors are kept as printed in <sic> and the proposed reading is given in "
         "<corr> inside <choice>, with @cert (high, medium, low) and @resp pointing to the respStmt "
-        f"#{OCR_RESP_ID}; a lone <sic> marks a position that is surely wrong without a confident "
-        "correction. No other change was made to the text."
+        f"#{OCR_RESP_ID}. No other change was made to the text."
         if ocr_marked else
         "Suspected OCR errors were not marked in this file; the text is as in the export."
     )
@@ -173,7 +170,7 @@ def _creation_dates(creation: etree._Element, document: Document) -> None:
         if header.date_text:
             sub(creation, "date", header.date_text)
         return
-    isos = [parse_ymd(date).iso for date in header.dates]
+    isos = header.iso_dates
     if header.is_range and len(isos) >= 2:
         element = sub(creation, "date", header.date_text)
         if isos[0]:

@@ -2,8 +2,9 @@
 
 Whitespace added inside mixed content would become part of the text, so the elements that can
 hold text are listed here and left alone. The builders lay out what they know holds only elements
-as they build it (body.py, header.py; the header's skeleton once, when made); write.py indents
-what is left and skips what already has its layout.
+as they build it (body.py, header.py; the header's skeleton once, when made); build.py and
+cmif.py indent what is left at the end, skipping what already has its layout, so that
+serializing never changes a tree.
 """
 from __future__ import annotations
 

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .cndates import RHYME_DAYS, DateMatch, find_cn_date, may_start_date_by, rhyme_day
-from .dates import parse_ymd
 from .model import Correspondent, Document, Letter, Node, Part, PartKind, Structure
 from .structure import document_type
 from .names import correspondent, is_organisation
@@ -165,14 +164,8 @@ class _Facts:
 
 
 def _header_date(document: Document) -> str | None:
-    for raw in document.header.dates:
-        try:
-            iso = parse_ymd(raw).iso
-        except ValueError:
-            continue
-        if iso:
-            return iso
-    return None
+    """The first of the header's dates whose year is known, as an ISO date."""
+    return next((iso for iso in document.header.iso_dates if iso), None)
 
 
 def _facts(document: Document) -> _Facts:
@@ -903,7 +896,7 @@ def _letter_type(reader: _Reader, head_text: str, first: bool) -> str:
     """"telegram" or "letter", as structure.document_type reads the title (the item's head)."""
     for title, tags in ((head_text, ()), (reader.facts.title if first else "", reader.facts.tags)):
         if title or tags:
-            kind = document_type(replace(reader.document, header=replace(reader.document.header, title=title, tags=tags)))
+            kind = document_type(title, tags)
             if kind in ("letter", "telegram"):
                 return kind
     return "letter"

@@ -12,12 +12,15 @@ from typing import NamedTuple
 
 @dataclass(frozen=True)
 class Header:
-    """The nine header fields of one export, split into values but not interpreted further."""
+    """The nine header fields of one export, split into values; the dates also read as ISO dates."""
 
     article_id: str
     title: str
     dates: tuple[str, ...]
     """Raw `y-m-d` strings (0 for an unknown part), in input order; empty when the record has none."""
+    iso_dates: tuple[str | None, ...]
+    """Each of `dates` as an ISO partial date (YYYY[-MM[-DD]]), None when its year is unknown:
+    read once by the reader, used by the header and the letters step."""
     date_text: str
     """The 日期 field exactly as given, kept as the content of the header's date element."""
     is_range: bool
@@ -61,6 +64,15 @@ class Part(NamedTuple):
     end: int
     level: int = 0
     """Heading level 1–4 for `#`…`####`; 0 otherwise."""
+
+
+class SplitBody(NamedTuple):
+    """The body cut into parts, and the export's line-start markers found on the way."""
+
+    parts: tuple[Part, ...]
+    markers: tuple[tuple[int, int], ...]
+    """Every line-start marker (`# `…`#### `, `> `) as a [start, end) range of the body, in order:
+    markup of the export, not text, so the TEI builder leaves them out."""
 
 
 class Node(NamedTuple):
@@ -111,15 +123,12 @@ class Cert(str, Enum):
 
 @dataclass(frozen=True)
 class Suspect:
-    """A suspected OCR substitution at body[offset:offset+len(sic)].
-
-    `corr` is the proposed reading (same length as `sic`), or None when the position is surely
-    wrong but no correction is confident (encoded as a lone <sic>).
-    """
+    """A suspected OCR substitution at body[offset:offset+len(sic)]; `corr` is the proposed
+    reading, as long as `sic`."""
 
     offset: int
     sic: str
-    corr: str | None
+    corr: str
     cert: Cert
     gain: float = 0.0
     source: str = ""
@@ -143,3 +152,5 @@ class Conversion:
     document: Document
     structure: Structure
     suspects: tuple[Suspect, ...] = field(default=())
+    markers: tuple[tuple[int, int], ...] = field(default=())
+    """The body's line-start markers (SplitBody.markers), left out of the text."""

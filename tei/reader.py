@@ -126,11 +126,10 @@ def _parse_header(lines: list[str], name: str, has_body: bool) -> Header:
 
     date_text, date_line = values.get("日期", ("", 0))
     dates = _split_list(date_text)
-    for date in dates:
-        try:
-            parse_ymd(date)
-        except ValueError as err:
-            raise InputError(name, date_line, str(err)) from err
+    try:
+        iso_dates = tuple(parse_ymd(date).iso for date in dates)
+    except ValueError as err:
+        raise InputError(name, date_line, str(err)) from err
     flag, flag_line = values.get("是否是时间段", ("false", 0))
     if flag.lower() not in ("true", "false", ""):
         raise InputError(name, flag_line, f"expected 'true' or 'false' for 是否是时间段, found {flag!r}")
@@ -138,6 +137,7 @@ def _parse_header(lines: list[str], name: str, has_body: bool) -> Header:
         article_id=article_id,
         title=value("标题"),
         dates=tuple(dates),
+        iso_dates=iso_dates,
         date_text=date_text,
         is_range=flag.lower() == "true",
         authors=tuple(_split_list(value("作者"))),

@@ -4,11 +4,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .model import Document, Node, Part, PartKind, Structure
+from .model import Document, Node, Part, PartKind, SplitBody, Structure
 
 _PART_BREAK = re.compile(r"(\n[ \t\u3000]*\n)")
 # A line-start marker of the export: `#`…`####` + space for headings, `> ` for quotations.
-_HEADING = re.compile(r"#{1,4} ")
 _MARKER = re.compile(r"#{1,4} |> ")
 _LINE_MARKER = re.compile(r"\n(#{1,4} |> )")  # a literal newline first: found fast, unlike (?m)^
 ORNAMENTS = frozenset("■□◆◇●○◎▲△▼▽★☆※＊*·•")
@@ -20,8 +19,11 @@ _new_tuple = tuple.__new__
 frame of the NamedTuple constructor: documents have thousands of paragraphs."""
 
 
-def split_parts(body: str) -> tuple[Part, ...]:
-    """Blank-line separated parts of `body`, ranges excluding the part's own marker."""
+def split_parts(body: str) -> SplitBody:
+    """Blank-line separated parts of `body` (ranges excluding the part's own marker), and every
+    line-start marker of the export, found once here for the parts and the TEI builder."""
+    markers = marker_spans(body)
+    marker_ends = {start: end for start, end in markers}
     parts = []
     append, paragraph = parts.append, PartKind.PARAGRAPH  # locals: this loop runs once per part
     position = 0
@@ -34,21 +36,21 @@ def split_parts(body: str) -> tuple[Part, ...]:
             start = position + len(chunk) - len(leading)
             end = start + len(text)
             if text[0] in _MARKER_STARTS or len(text) <= _ORNAMENT_MAX:
-                append(_special_part(body, text, start, end))
+                append(_special_part(body, start, end, marker_ends.get(start)))
             else:
                 append(_new_tuple(Part, (paragraph, start, end, 0)))
         position += len(chunk) + len(separator)
-    return tuple(parts)
+    return SplitBody(tuple(parts), markers)
 
 
-def _special_part(body: str, text: str, start: int, end: int) -> Part:
-    """The part body[start:end] (== text) when it may be a heading, quotation or ornament."""
-    if text[0] in _MARKER_STARTS and (start == 0 or body[start - 1] == "\n"):  # markers count only at line start
-        heading = _HEADING.match(text)
-        if heading:
-            return Part(PartKind.HEADING, start + heading.end(), end, level=heading.end() - 1)
-        if text.startswith("> "):
-            return Part(PartKind.QUOTE, start + 2, end)
+def _special_part(body: str, start: int, end: int, marker_end: int | None) -> Part:
+    """The part body[start:end] when it may be a heading, quotation or ornament; `marker_end` is
+    the end of the line-start marker at `start`, if there is one."""
+    if marker_end is not None and marker_end < end:  # a marker followed by text
+        if body[start] == "#":
+            return Part(PartKind.HEADING, marker_end, end, level=marker_end - start - 1)
+        return Part(PartKind.QUOTE, marker_end, end)
+    text = body[start:end]
     if len(text) <= _ORNAMENT_MAX and all(ch in ORNAMENTS or ch.isspace() for ch in text):
         return Part(PartKind.ORNAMENT, start, end)
     return Part(PartKind.PARAGRAPH, start, end)
@@ -76,7 +78,7 @@ def part_node(part: Part) -> Node:
 
 def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
     """One div typed from the header, leading headings as its heads, later headings as nested divs."""
-    top = _OpenDiv(level=0, attrs=(("type", document_type(document)),))
+    top = _OpenDiv(level=0, attrs=(("type", document_type(document.header.title, document.header.tags)),))
     stack = [top]
     children = top.children  # of the innermost open div
     leading = True
@@ -131,10 +133,9 @@ _TYPE_RULES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
 )
 
 
-def document_type(document: Document) -> str:
-    """The top div's @type, one of DOCUMENT_TYPES, from the tags and the title."""
-    header = document.header
-    for type_, tags, title_pattern in _TYPE_RULES:
-        if any(tag in header.tags for tag in tags) or title_pattern.search(header.title):
+def document_type(title: str, tags: Sequence[str]) -> str:
+    """A div's @type, one of DOCUMENT_TYPES, from a title and the document's tags."""
+    for type_, rule_tags, title_pattern in _TYPE_RULES:
+        if any(tag in tags for tag in rule_tags) or title_pattern.search(title):
             return type_
     return "article"

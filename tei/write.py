@@ -1,4 +1,4 @@
-"""Serialize once (UTF-8, deterministic, indented only where whitespace is not text) and write atomically."""
+"""Serialize once (UTF-8, deterministic) and write atomically."""
 from __future__ import annotations
 
 import contextlib
@@ -9,15 +9,14 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import OutputError
-from .layout import indent
 
 _SERIAL = itertools.count()
 _FOLDERS_MADE: set[str] = set()
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
-    """The document as UTF-8 bytes; the same tree always gives the same bytes."""
-    indent(tree.getroot(), 0)  # the root is never mixed content
+    """The document as UTF-8 bytes, the tree left as it is: the same tree always gives the same
+    bytes. The builders (build.build_tei, cmif.build_cmif) lay out the whitespace."""
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
