@@ -1,27 +1,32 @@
 """The `tei` command: a thin shell over the library that maps errors to exit codes.
 
 Exit codes: 0 ok; 1 rejected input or invalid TEI (the rest of a batch still done);
-2 usage, IO, or a schema that cannot be loaded.
+2 usage, IO, or a schema that cannot be loaded. Data goes to stdout, messages to stderr, one
+line each: errors always, warnings and summaries unless --quiet, a line per file with --verbose.
+
+Where output goes, the same for every command: `-o FILE` writes that file, `-o -` or no `-o`
+writes stdout; converting a folder or several files gives one TEI file each, so it needs a
+folder, `-o DIR`.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
-import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import click
 from lxml import etree
 
 from . import __version__
+from .batch import Status, convert_paths
 from .cmif import DEFAULT_TITLE, CmifOptions, Source, build_cmif, count_letters, read_authorities
-from .convert import ConvertOptions, convert_bytes, convert_file
-from .errors import OutputError, SchemaError, TeiError
+from .convert import ConvertOptions, Result, convert_bytes, convert_file
+from .dates import build_time
+from .errors import BatchError, ConfigError, OutputError, SchemaError, TeiError
 from .ocr import find_suspects, load_user_file
 from .ocr_report import report_json, report_lines
 from .preview import render_html
@@ -31,6 +36,8 @@ from .totext import Reading, to_text
 from .validate import Schema, load_schema, project_schemas, safe_parser, validate_file
 from .write import serialize, write_atomic
 
+_HELP_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
 
 class UsageIOError(click.ClickException):
     """An IO or schema problem: exit 2, like a usage error (click's FileError would exit 1)."""
@@ -38,28 +45,97 @@ class UsageIOError(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings=_HELP_SETTINGS)
 @click.version_option(__version__, prog_name="tei")
 def main() -> None:
-    """Turn banned-historical-archives text exports into TEI P5 XML, and check TEI files."""
+    """Turn banned-historical-archives text exports into TEI P5 XML, and check TEI files.
+
+    \b
+    Examples:
+      tei convert letter.txt -o letter.xml
+      tei validate letter.xml
+      tei COMMAND --help                       options and examples of a command
+
+    Without -o a command writes stdout; converting a folder or several files needs -o DIR.
+    Exit codes: 0 ok, 1 findings or a rejected input (the rest still done), 2 usage or IO.
+    """
+
+
+# --------------------------------------------------------------------------- messages
+class _Say:
+    """Messages on stderr, one line each: errors always; warnings and summaries unless quiet;
+    details (a line per file) when verbose. Held messages wait until a progress bar is gone."""
+
+    def __init__(self, level: int):
+        self.level = level
+        self._held: list[str] | None = None
+
+    def error(self, message: str) -> None:
+        self._emit(message)
+
+    def warning(self, message: str) -> None:
+        if self.level >= 0:
+            self._emit(f"warning: {message}")
+
+    def info(self, message: str) -> None:
+        if self.level >= 0:
+            self._emit(message)
+
+    def detail(self, message: str) -> None:
+        if self.level > 0:
+            self._emit(message)
+
+    @contextlib.contextmanager
+    def progress(self, length: int, label: str) -> Iterator[Callable[[], None]]:
+        """A progress bar on a terminal (unless quiet); messages meanwhile are printed after it.
+        Yields the function that advances the bar by one."""
+        if length < 2 or self.level < 0 or not sys.stderr.isatty():
+            yield lambda: None
+            return
+        self._held = []
+        try:
+            with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+                yield functools.partial(bar.update, 1)
+        finally:
+            held, self._held = self._held, None
+            for message in held:
+                self._emit(message)
+
+    def _emit(self, message: str) -> None:
+        if self._held is not None:
+            self._held.append(message)
+        else:
+            click.echo(message, err=True)
+
+
+def _messages(command: Callable[..., None]) -> Callable[..., None]:
+    """Add -q/--quiet and -v/--verbose to a command, which receives them as `say`."""
+
+    @click.option("-v", "--verbose", is_flag=True, help="Also a line for each file.")
+    @click.option("-q", "--quiet", is_flag=True, help="Errors only: no warnings, summary or progress bar.")
+    @functools.wraps(command)
+    def with_messages(*args, quiet: bool, verbose: bool, **kwargs) -> None:
+        if quiet and verbose:
+            raise click.UsageError("--quiet and --verbose exclude each other")
+        command(*args, say=_Say(-1 if quiet else 1 if verbose else 0), **kwargs)
+
+    return with_messages
+
+
+def _write_output(data: bytes, output: Path | None, say: _Say) -> None:
+    """`data` to the file `output`, atomically (IO errors exit 2), or to stdout when it is None or -."""
+    if output is None or str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        write_atomic(output, data)
+    except OutputError as err:
+        raise UsageIOError(str(err)) from err
+    say.info(f"wrote {output}")
 
 
 # --------------------------------------------------------------------------- convert
-@dataclass(frozen=True)
-class _Job:
-    source: Path
-    target: Path
-    options: ConvertOptions
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    source: Path
-    error: str | None
-    warnings: tuple[str, ...]
-    cannot_write: bool = False
-
-
 _user_file_option = click.option(
     "--user-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Your OCR knowledge (UTF-8): `wrong<TAB>right[<TAB>count]` lines add confusion pairs, "
@@ -75,133 +151,103 @@ def _load_user_file(path: Path | None) -> tuple[list[tuple[str, str, int]], list
         raise click.BadParameter(str(err), param_hint="--user-file") from err
 
 
-@main.command()
+@main.command(short_help="Convert export files (.txt) to TEI, one file each.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Folder for the TEI files (DIR/<stem>.xml; folders keep their layout).")
+@click.option("-o", "--output", type=click.Path(allow_dash=True, path_type=Path),
+              help="FILE.xml for one input; else the folder for the TEI files (DIR/<stem>.xml, folders keep "
+                   "their layout). Default: stdout, for one file or -.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Files converted in parallel (processes).")
 @click.option("--no-ocr", is_flag=True, help="Do not mark suspected OCR errors.")
 @click.option("--timestamp", is_flag=True,
               help="Record the conversion time in the header (SOURCE_DATE_EPOCH when set); off by default so output is reproducible.")
 @_user_file_option
-def convert(paths: tuple[Path, ...], output_dir: Path, jobs: int, no_ocr: bool, timestamp: bool,
-            user_file: Path | None) -> None:
-    """Convert export files (.txt), folders of them (recursive) or - (stdin to stdout) to TEI."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if timestamp and epoch is not None and not epoch.isdigit():
-        raise click.BadParameter("SOURCE_DATE_EPOCH must be an integer number of seconds", param_hint="--timestamp")
+@_messages
+def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: bool, timestamp: bool,
+            user_file: Path | None, say: _Say) -> None:
+    """Convert export files (.txt), folders of them (recursive) or - (stdin) to TEI P5.
+
+    \b
+    Examples:
+      tei convert letter.txt -o letter.xml     one file
+      tei convert exports/ -o tei/ -j 2        a folder (its layout kept), 2 processes
+      cat letter.txt | tei convert - > letter.xml
+    """
+    if timestamp:
+        try:
+            build_time()
+        except ConfigError as err:
+            raise click.BadParameter(str(err), param_hint="--timestamp") from err
     pairs, terms = _load_user_file(user_file)
     options = ConvertOptions(ocr=not no_ocr, timestamp=timestamp, extra_confusions=tuple(pairs), protected=tuple(terms))
     if any(str(path) == "-" for path in paths):
         if len(paths) > 1:
             raise click.UsageError("'-' (stdin) cannot be combined with other paths")
-        _convert_stdin(options)
-        return
-    jobs_list = list(_plan(paths, output_dir, options))
-    if not jobs_list:
-        raise click.UsageError("no .txt files found in the given paths")
-    started = time.perf_counter()
-    failures = []
-    cannot_write = False
-    for outcome in _run(jobs_list, jobs):
-        cannot_write |= outcome.cannot_write
-        for warning in outcome.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        if outcome.error:
-            failures.append(outcome.error)
-            click.echo(outcome.error, err=True)
-    elapsed = time.perf_counter() - started
-    done = len(jobs_list) - len(failures)
-    click.echo(f"converted {done} of {len(jobs_list)} file(s) to {output_dir} in {elapsed:.1f} s"
-               + (f"; {len(failures)} rejected:" if failures else ""), err=True)
-    for failure in failures:
-        click.echo(f"  {failure}", err=True)
-    if failures:
-        sys.exit(2 if cannot_write else 1)
+        _convert_one(lambda: convert_bytes(sys.stdin.buffer.read(), "<stdin>", options), output, say)
+    elif output is None or str(output) == "-":
+        if len(paths) > 1 or paths[0].is_dir():
+            raise click.UsageError("a folder or several files give one TEI file each: "
+                                   "name a folder for them with -o, e.g. -o tei/")
+        _convert_one(lambda: convert_file(paths[0], options), output, say)
+    else:
+        _convert_batch(paths, output, options, jobs, say)
 
 
-def _convert_stdin(options: ConvertOptions) -> None:
+def _convert_one(convert_one: Callable[[], Result], output: Path | None, say: _Say) -> None:
+    """Convert one document to stdout or a file: a rejected input exits 1, an IO error 2."""
     try:
-        result = convert_bytes(sys.stdin.buffer.read(), "<stdin>", options)
+        result = convert_one()
     except TeiError as err:
-        click.echo(str(err), err=True)
+        say.error(str(err))
         sys.exit(1)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    sys.stdout.buffer.write(serialize(result.tree))
+        say.warning(warning)
+    _write_output(serialize(result.tree), output, say)
 
 
-def _plan(paths: Iterable[Path], output_dir: Path, options: ConvertOptions) -> Iterator[_Job]:
-    """One job per input file; files in a folder keep their relative layout under output_dir."""
-    seen: dict[Path, Path] = {}
-    for path in paths:
-        if path.is_dir():
-            pairs = [(source, source.relative_to(path).with_suffix(".xml")) for source in sorted(path.rglob("*.txt"))]
-        else:
-            pairs = [(path, Path(path.stem + ".xml"))]
-        for source, relative in pairs:
-            target = output_dir / relative
-            if target in seen and seen[target] != source:
-                raise click.UsageError(f"{source} and {seen[target]} would both be written to {target}")
-            if target not in seen:
-                seen[target] = source
-                yield _Job(source, target, options)
-
-
-def _run(jobs: list[_Job], workers: int) -> Iterator[_Outcome]:
-    """Convert every job, in a process pool when asked, with a progress bar on a terminal."""
-    show_bar = len(jobs) > 1 and sys.stderr.isatty()
-    with click.progressbar(length=len(jobs), label="converting", file=sys.stderr) if show_bar else _NoBar() as bar:
-        if workers == 1:
-            outcomes: Iterable[_Outcome] = map(_convert_job, jobs)
-            pool = None
-        else:
-            pool = ProcessPoolExecutor(max_workers=workers)
-            outcomes = pool.map(_convert_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-        try:
-            for outcome in outcomes:
-                bar.update(1)
-                yield outcome
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-
-
-def _convert_job(job: _Job) -> _Outcome:
+def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOptions, workers: int, say: _Say) -> None:
+    """Convert files into `output` (see batch.plan); each message once; exit 1 on rejected inputs,
+    2 when a file cannot be written."""
     try:
-        result = convert_file(job.source, job.options)
-        write_atomic(job.target, serialize(result.tree))
-    except OutputError as err:
-        return _Outcome(job.source, str(err), (), cannot_write=True)
-    except TeiError as err:
-        return _Outcome(job.source, str(err), ())
-    except Exception as err:  # a bug: report it against the file and let the batch go on
-        return _Outcome(job.source, f"{job.source}:0: internal error ({type(err).__name__}: {err}); please report it", ())
-    return _Outcome(job.source, None, result.warnings)
-
-
-class _NoBar:
-    def __enter__(self) -> "_NoBar":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, steps: int) -> None:
-        return None
+        batch = convert_paths(paths, output, options, workers)
+    except BatchError as err:
+        raise click.UsageError(str(err)) from err
+    started = time.perf_counter()
+    statuses = []
+    with say.progress(len(batch), "converting") as advance:
+        for outcome in batch:
+            advance()
+            statuses.append(outcome.status)
+            for warning in outcome.warnings:
+                say.warning(warning)
+            if outcome.error:
+                say.error(outcome.error)
+            else:
+                say.detail(f"wrote {outcome.job.target}")
+    rejected = len(statuses) - statuses.count(Status.WRITTEN)
+    say.info(f"converted {len(statuses) - rejected} of {len(statuses)} file(s) to {output} "
+             f"in {time.perf_counter() - started:.1f} s" + (f"; {rejected} rejected" if rejected else ""))
+    if rejected:
+        sys.exit(2 if Status.UNWRITABLE in statuses else 1)
 
 
 # --------------------------------------------------------------------------- validate
-@main.command()
+@main.command(short_help="Check TEI files against the project schema and Schematron.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
               help="Extra RelaxNG (.rng) or Schematron (.sch) schema; repeatable.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: file:line: CODE message; json: one JSON object per file and line; "
                    "junit: JUnit XML, a testcase per file; sarif: SARIF 2.1.0 for code scanning.")
-def validate(paths: tuple[Path, ...], schema_paths: tuple[Path, ...], output_format: str) -> None:
-    """Check TEI files (or folders of .xml, recursive) against the project schema and Schematron."""
+@_messages
+def validate(paths: tuple[Path, ...], schema_paths: tuple[Path, ...], output_format: str, say: _Say) -> None:
+    """Check TEI files (or folders of .xml, recursive) against the project schema and Schematron.
+
+    \b
+    Examples:
+      tei validate tei/                        every .xml below tei/
+      tei validate --format sarif . > tei.sarif
+    """
     try:
         schemas: list[Schema] = [*project_schemas(), *(load_schema(path) for path in schema_paths)]
     except SchemaError as err:
@@ -218,7 +264,7 @@ def validate(paths: tuple[Path, ...], schema_paths: tuple[Path, ...], output_for
     if output_format not in LINE_FORMATS:
         click.echo(render(results, output_format))
     invalid = sum(not result.valid for result in results)
-    click.echo(f"{len(files) - invalid} of {len(files)} file(s) valid", err=True)
+    say.info(f"{len(files) - invalid} of {len(files)} file(s) valid")
     if invalid:
         sys.exit(1)
 
@@ -229,6 +275,9 @@ def _read_tei(path: Path) -> etree._ElementTree:
     try:
         return etree.parse(str(path), safe_parser())
     except etree.XMLSyntaxError as err:
+        if _is_export(path):
+            raise click.ClickException(f"{path}:1: an export text file, not TEI; convert it first: "
+                                       f"tei convert {path} -o {path.with_suffix('.xml').name}") from err
         entry = err.error_log.last_error if err.error_log else None
         code = entry.type_name if entry is not None else "XML_SYNTAX"
         raise click.ClickException(f"{path}:{err.lineno or 0}: {code} {(err.msg or str(err)).splitlines()[0]}") from err
@@ -236,41 +285,57 @@ def _read_tei(path: Path) -> etree._ElementTree:
         raise UsageIOError(f"{path}: cannot read: {err.strerror or err}") from err
 
 
-@main.command()
+def _is_export(path: Path) -> bool:
+    """Whether the file starts like a text export (`id: …`), for a hint instead of an XML error."""
+    try:
+        with open(path, "rb") as file:
+            start = file.read(64)
+    except OSError:
+        return False
+    return start.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"id:")
+
+
+@main.command(short_help="Print the body of a TEI file as plain text.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--reading", type=click.Choice([r.value for r in Reading]), default=Reading.ORIGINAL.value,
               show_default=True, help="original: as printed (sic); corrected: with the proposed corrections (corr).")
-def totext(path: Path, reading: str) -> None:
-    """Print the body of a TEI file as plain text (blocks separated by a blank line)."""
+@_messages
+def totext(path: Path, reading: str, say: _Say) -> None:
+    """Print the body of a TEI file as plain text (blocks separated by a blank line).
+
+    \b
+    Examples:
+      tei totext letter.xml
+      tei totext --reading corrected letter.xml > letter-corrected.txt
+    """
     try:
         text = to_text(_read_tei(path), reading)
     except TeiError as err:
         raise click.ClickException(f"{path}:1: {err}") from err
     click.echo(text, nl=False)
+    say.detail(f"{path}: {len(text)} characters, {reading} reading")
 
 
-@main.command()
+@main.command(short_help="Write a self-contained HTML page to read a TEI file.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="HTML file to write (- for stdout); default: PATH with the suffix .html.")
-def preview(path: Path, output: Path | None) -> None:
-    """Write a self-contained HTML reading view of a TEI file (no network needed to open it)."""
-    data = render_html(_read_tei(path))
-    output = output or path.with_suffix(".html")
-    if str(output) == "-":
-        sys.stdout.buffer.write(data)
-        return
-    try:
-        write_atomic(output, data)
-    except OutputError as err:
-        raise UsageIOError(str(err)) from err
-    click.echo(f"wrote {output}", err=True)
+              help="HTML file to write. Default: stdout.")
+@_messages
+def preview(path: Path, output: Path | None, say: _Say) -> None:
+    """Write a self-contained HTML reading view of a TEI file (no network needed to open it).
+
+    \b
+    Examples:
+      tei preview letter.xml -o letter.html
+      tei preview letter.xml > letter.html
+    """
+    _write_output(render_html(_read_tei(path)), output, say)
 
 
-@main.command()
+@main.command(short_help="Write the letters of TEI files as CMIF (correspSearch).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
-              show_default=True, help="CMIF file to write (- for stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="CMIF file to write. Default: stdout.")
 @click.option("--url", help="URL the CMIF file will be published at (publicationStmt/idno); "
                             "default: the output's file name, which correspSearch cannot harvest.")
 @click.option("--editor", default=f"tei {__version__} (automatic conversion)", show_default=True,
@@ -278,20 +343,29 @@ def preview(path: Path, output: Path | None) -> None:
 @click.option("--title", default=DEFAULT_TITLE, show_default=True, help="Title of the CMIF file.")
 @click.option("--authorities", type=click.File("r", encoding="utf-8"),
               help="TSV file of name<TAB>authority URI (GND, VIAF, Wikidata …) for persName/orgName @ref.")
-def cmif(paths: tuple[Path, ...], output: Path, url: str | None, editor: str, title: str, authorities) -> None:
-    """Write a CMIF file (correspSearch) with one correspDesc per letter of the TEI files or folders."""
+@_messages
+def cmif(paths: tuple[Path, ...], output: Path | None, url: str | None, editor: str, title: str, authorities,
+         say: _Say) -> None:
+    """Write a CMIF file (correspSearch) with one correspDesc per letter of the TEI files or folders.
+
+    \b
+    Examples:
+      tei cmif tei/ --url https://example.org/letters.xml -o letters.xml
+      SOURCE_DATE_EPOCH=0 tei cmif tei/ --url https://example.org/letters.xml > letters.xml
+    """
     try:
         mapping = read_authorities(authorities.read()) if authorities else {}
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--authorities") from err
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and not epoch.isdigit():
-        raise click.UsageError("SOURCE_DATE_EPOCH must be an integer number of seconds")
-    when = datetime.fromtimestamp(int(epoch) if epoch else time.time(), timezone.utc).date().isoformat()
+    try:
+        when = build_time().date().isoformat()
+    except ConfigError as err:
+        raise click.UsageError(str(err)) from err
+    to_stdout = output is None or str(output) == "-"
     if url is None:
-        url = "letters.xml" if str(output) == "-" else output.name
-        click.echo(f"warning: no --url given; publicationStmt/idno is {url!r}, "
-                   "but correspSearch needs the absolute URL the file is published at", err=True)
+        url = "letters.xml" if to_stdout else output.name
+        say.warning(f"no --url given; publicationStmt/idno is {url!r}, "
+                    "but correspSearch needs the absolute URL the file is published at")
     sources, rejected = [], 0
     files = _xml_files(paths)
     for file in files:
@@ -301,19 +375,12 @@ def cmif(paths: tuple[Path, ...], output: Path, url: str | None, editor: str, ti
             if err.exit_code == 2:
                 raise
             rejected += 1
-            click.echo(err.format_message(), err=True)
+            say.error(err.format_message())
     tree = build_cmif(sources, CmifOptions(url=url, date=when, editor=editor, title=title, authorities=mapping))
-    data = serialize(tree)
-    if str(output) == "-":
-        sys.stdout.buffer.write(data)
-    else:
-        try:
-            write_atomic(output, data)
-        except OutputError as err:
-            raise UsageIOError(str(err)) from err
+    _write_output(serialize(tree), None if to_stdout else output, _Say(-1))
     letters = sum(count_letters(source.tree) for source in sources)
-    click.echo(f"{letters} letter(s) from {len(files)} file(s) written to {'stdout' if str(output) == '-' else output}"
-               + (f"; {rejected} not well-formed" if rejected else ""), err=True)
+    say.info(f"{letters} letter(s) from {len(files)} file(s) written to {'stdout' if to_stdout else output}"
+             + (f"; {rejected} not well-formed" if rejected else ""))
     if rejected:
         sys.exit(1)
 
@@ -327,20 +394,27 @@ def _xml_files(paths: Iterable[Path]) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- ocr
-@main.command()
+@main.command(short_help="List suspected OCR errors of export files, for review.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per suspect; json: one JSON object per file (JSON Lines).")
 @_user_file_option
-def ocr(paths: tuple[Path, ...], output_format: str, user_file: Path | None) -> None:
-    """List suspected OCR errors in export files (.txt) with context, proposal and certainty, for review."""
+@_messages
+def ocr(paths: tuple[Path, ...], output_format: str, user_file: Path | None, say: _Say) -> None:
+    """List suspected OCR errors in export files (.txt) with context, proposal and certainty, for review.
+
+    \b
+    Examples:
+      tei ocr letter.txt | head
+      tei ocr --format json --user-file mine.txt letter.txt
+    """
     pairs, terms = _load_user_file(user_file)
     found = rejected = 0
     for path in paths:
         try:
             document = read_export(path)
         except TeiError as err:
-            click.echo(str(err), err=True)
+            say.error(str(err))
             rejected += 1
             continue
         suspects = find_suspects(document.body, extra_confusions=pairs, protected=terms)
@@ -351,8 +425,9 @@ def ocr(paths: tuple[Path, ...], output_format: str, user_file: Path | None) -> 
         else:
             for line in report_lines(str(path), document.body, document.body_line, suspects):
                 click.echo(line)
-    click.echo(f"{found} suspected OCR error(s) in {len(paths) - rejected} file(s)"
-               + (f"; {rejected} rejected" if rejected else ""), err=True)
+        say.detail(f"{path}: {len(suspects)} suspected OCR error(s)")
+    say.info(f"{found} suspected OCR error(s) in {len(paths) - rejected} file(s)"
+             + (f"; {rejected} rejected" if rejected else ""))
     if rejected:
         sys.exit(1)
 

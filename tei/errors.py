@@ -34,3 +34,7 @@ class NotTeiError(TeiError):
 
 class ConfigError(TeiError):
     """A setting from the environment (SOURCE_DATE_EPOCH) that cannot be used."""
+
+
+class BatchError(TeiError):
+    """A batch that cannot be planned: no input files, or outputs that would collide."""

@@ -108,6 +108,9 @@ def _parse_header(lines: list[str], name: str, has_body: bool) -> Header:
             # A value running over several lines (a title with a subtitle line): keep the break.
             value, first_line = values[previous]
             values[previous] = (f"{value}\n{line}", first_line)
+        elif not values and line.lstrip().startswith("<"):
+            raise InputError(name, number, f"XML, not a text export (expected {_EXPECTED_START}); "
+                                           "TEI is read by tei validate, totext, preview and cmif")
         elif not values:
             raise InputError(name, number, f"no header: expected {_EXPECTED_START}, found {line[:40]!r}")
         elif has_body:
