@@ -1,28 +1,78 @@
-"""Run-wide fixtures: paths, the safe parser, compiled schemas and the converted dev corpus."""
+"""Run-wide fixtures: paths, the safe parser, compiled schemas and the converted dev corpus.
+
+The corpus tests (marked `corpus`: every test that uses the `corpus` fixture) run on the trimmed
+dev set in tests/data/corpus, so the suite is complete on a fresh clone; `--corpus DIR` runs them
+on another corpus folder of the same layout, e.g. `python -m pytest -m corpus --corpus
+../shared/corpus` for the full dev corpus (what .ci/run does when ../shared is beside the clone).
+"""
 from __future__ import annotations
 
+import csv
+import json
 import os
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from click.testing import CliRunner
 from lxml import etree, isoschematron
 
 from tei import ConvertOptions, convert_file, serialize
+from tei.cli import main
+from tei.ocr import find_suspects
 from tei.validate import safe_parser
 from tei.vocab import NS
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
+TESTS = ROOT / "tests"
+DEV_SET = TESTS / "data" / "corpus"
+"""The trimmed dev set (its README says where each document comes from and why it is there)."""
 SEED = ROOT / "seeds" / "000_40c4c9e224be5acb.txt"
-INPUTS = Path(__file__).resolve().parent / "inputs"
+INPUTS = TESTS / "inputs"
 SCHEMAS = ROOT / "schemas"
 PROJECT_RNG = SCHEMAS / "tei_bha.rng"
 PROJECT_SCH = SCHEMAS / "tei_bha.sch"
 TEI_ALL_RNG = SCHEMAS / "tei_all.rng"
 
-needs_shared = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the clone")
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--corpus", type=Path, metavar="DIR",
+                     help="run the corpus tests on DIR (the dev corpus layout: *.txt, manifest.tsv, "
+                          "ocr_gold.jsonl, ocr_ref/, seg_gold/), e.g. ../shared/corpus, instead of the "
+                          "trimmed dev set tests/data/corpus; select them with -m corpus")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "corpus" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)
+
+
+class Ran(NamedTuple):
+    """What a run of the `tei` command gave, as subprocess.CompletedProcess names it."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def tei_process(*args: str, stdin: bytes | None = None, env: dict | None = None) -> Ran:
+    """`tei ARGS` in a new process (`python -m tei`): what users get, with the process's exit code."""
+    done = subprocess.run([sys.executable, "-m", "tei", *args], input=stdin, capture_output=True,
+                          env={**os.environ, **(env or {})})
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def tei_command(*args: str, stdin: bytes | None = None, env: dict | None = None) -> Ran:
+    """`tei ARGS` in this process (click's CliRunner), for the many tests of the command's
+    behaviour: a new process costs most of a second. An exception that is not an exit fails the test."""
+    result = CliRunner().invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout_bytes, result.stderr_bytes)
 
 
 def parse_tei(data: bytes | Path) -> etree._ElementTree:
@@ -37,12 +87,86 @@ def xpath(tree, expression: str, **variables):
     return tree.xpath(expression, namespaces=NS, **variables)
 
 
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus folder in the dev corpus layout, and its gold."""
+
+    folder: Path
+
+    @property
+    def trimmed(self) -> bool:
+        """The trimmed dev set, whose floors differ from the full corpus's."""
+        return self.folder.resolve() == DEV_SET.resolve()
+
+    @cached_property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(sorted(self.folder.glob("*.txt")))
+
+    @cached_property
+    def manifest(self) -> tuple[dict[str, str], ...]:
+        with (self.folder / "manifest.tsv").open(encoding="utf-8", newline="") as handle:
+            return tuple(csv.DictReader(handle, delimiter="\t"))
+
+    @cached_property
+    def ocr_gold(self) -> dict[str, dict]:
+        """ocr_gold.jsonl by document stem."""
+        lines = (self.folder / "ocr_gold.jsonl").read_text(encoding="utf-8").splitlines()
+        return {Path(gold["file"]).stem: gold for gold in map(json.loads, filter(None, lines))}
+
+    @cached_property
+    def seg_gold(self) -> dict[str, dict]:
+        """seg_gold/*.json by document stem."""
+        return {path.stem: json.loads(path.read_text(encoding="utf-8"))
+                for path in sorted((self.folder / "seg_gold").glob("*.json"))}
+
+
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """../shared beside the clone (corpus, tei_all, tools); tests that need it skip without it."""
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not beside the clone")
-    return SHARED
+def corpus(request: pytest.FixtureRequest) -> Corpus:
+    """The corpus the corpus tests run on: --corpus DIR, else the trimmed dev set."""
+    folder = request.config.getoption("--corpus") or DEV_SET
+    if not (folder / "manifest.tsv").is_file():
+        raise pytest.UsageError(f"--corpus {folder}: not a corpus folder (no manifest.tsv)")
+    return Corpus(folder)
+
+
+@pytest.fixture(scope="session")
+def corpus_files(corpus: Corpus) -> tuple[Path, ...]:
+    return corpus.files
+
+
+@dataclass(frozen=True)
+class Converted:
+    """One corpus document as `tei convert` writes it, and the warnings it gave."""
+
+    data: bytes
+    warnings: tuple[str, ...]
+
+
+def _convert(path: Path) -> Converted:
+    result = convert_file(path, ConvertOptions())
+    return Converted(serialize(result.tree), result.warnings)
+
+
+@pytest.fixture(scope="session")
+def corpus_conversions(corpus: Corpus) -> dict[str, Converted]:
+    """Every corpus document converted once per run with the default options (OCR marking on),
+    by file stem. The OCR step dominates, so the documents go to one worker process per CPU,
+    the longest first."""
+    paths = sorted(corpus.files, key=lambda path: path.stat().st_size, reverse=True)
+    find_suspects("阶毅敌人")  # load the OCR data here: forked workers share it instead of loading it each
+    workers = min(len(os.sched_getaffinity(0)), 8, len(paths))
+    if workers < 2:
+        converted = list(map(_convert, paths))
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            converted = list(pool.map(_convert, paths))
+    return {path.stem: result for path, result in sorted(zip(paths, converted))}
+
+
+@pytest.fixture(scope="session")
+def corpus_outputs(corpus_conversions: dict[str, Converted]) -> dict[str, etree._ElementTree]:
+    """The converted corpus read back with the safe parser, by file stem: the files users get."""
+    return {stem: parse_tei(converted.data) for stem, converted in corpus_conversions.items()}
 
 
 def bundled_relaxng(name: str) -> etree.RelaxNG:
@@ -69,33 +193,11 @@ def project_schematron() -> isoschematron.Schematron:
 
 
 @pytest.fixture(scope="session")
-def corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not beside the clone")
-    return sorted(CORPUS.glob("*.txt"))
-
-
-def _converted_bytes(path: Path) -> bytes:
-    """One document converted with the default options, as `tei convert` writes it."""
-    return serialize(convert_file(path, ConvertOptions()).tree)
+def seed_bytes() -> bytes:
+    """The seed converted with the default options, as `tei convert` writes it."""
+    return serialize(convert_file(SEED).tree)
 
 
 @pytest.fixture(scope="session")
-def corpus_outputs(corpus_files) -> dict[str, etree._ElementTree]:
-    """Every dev document converted with the default options and written as `tei convert` writes
-    it, read back with the safe parser, by file stem: the tests check the files users get.
-
-    The OCR step dominates the run, so the documents are converted in one worker process per CPU.
-    """
-    workers = min(len(os.sched_getaffinity(0)), 8, len(corpus_files))
-    if workers < 2:
-        outputs = [_converted_bytes(path) for path in corpus_files]
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            outputs = list(pool.map(_converted_bytes, corpus_files, chunksize=4))
-    return {path.stem: parse_tei(data) for path, data in zip(corpus_files, outputs)}
-
-
-@pytest.fixture(scope="session")
-def seed_tree() -> etree._ElementTree:
-    return convert_file(SEED).tree
+def seed_tree(seed_bytes: bytes) -> etree._ElementTree:
+    return parse_tei(seed_bytes)

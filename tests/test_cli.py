@@ -1,62 +1,93 @@
-"""The `tei` command in a separate process: exit codes, messages, atomic and reproducible output."""
+"""The `tei` command: exit codes, messages, where output goes, atomic and reproducible output, help.
+
+Most tests run the command in this process (conftest.tei_command); those about the process
+itself (exit status, a pool of worker processes, pipes, no traceback) start a new one
+(conftest.tei_process). OCR marking is switched off (--no-ocr) wherever it is not what a test is
+about; the OCR path of the command is checked once, against the library's bytes.
+"""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import INPUTS, SEED, parse_tei, xpath
+from conftest import INPUTS, SEED, parse_tei, tei_command as tei, tei_process, xpath
+
+SEED_XML = SEED.stem + ".xml"
+COMMANDS = ("cmif", "convert", "ocr", "preview", "totext", "validate")
 
 
-def tei(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path | None = None):
-    return subprocess.run([sys.executable, "-m", "tei", *args], input=stdin, capture_output=True,
-                          env={**os.environ, **(env or {})}, cwd=cwd)
-
-
-def test_convert_seed_writes_stem_xml_and_summary(tmp_path):
-    result = tei("convert", str(SEED), "-o", str(tmp_path))
+def test_convert_writes_what_the_library_gives(tmp_path, seed_bytes):
+    """With OCR marking, in another process: byte for byte the library's output (reproducible)."""
+    result = tei_process("convert", str(SEED), "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "000_40c4c9e224be5acb.xml").exists()
+    assert (tmp_path / SEED_XML).read_bytes() == seed_bytes
     assert result.stdout == b""
     assert result.stderr.decode().startswith(f"converted 1 of 1 file(s) to {tmp_path} in ")
 
 
-def test_stdin_to_stdout_is_byte_identical_to_file_output(tmp_path):
+def test_one_input_and_an_xml_output_is_a_file(tmp_path):
+    target = tmp_path / "single.xml"
+    result = tei("convert", "--no-ocr", str(SEED), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert target.is_file() and parse_tei(target).getroot().get("{http://www.w3.org/XML/1998/namespace}id")
+
+
+def test_stdin_and_a_single_file_go_to_stdout_or_to_the_output(tmp_path):
     tei("convert", "--no-ocr", str(SEED), "-o", str(tmp_path))
-    result = tei("convert", "--no-ocr", "-", stdin=SEED.read_bytes())
-    assert result.returncode == 0
-    assert result.stdout == (tmp_path / "000_40c4c9e224be5acb.xml").read_bytes()
+    expected = (tmp_path / SEED_XML).read_bytes()
+    from_stdin = tei_process("convert", "--no-ocr", "-", stdin=SEED.read_bytes())
+    assert from_stdin.returncode == 0 and from_stdin.stdout == expected
+    assert tei("convert", "--no-ocr", str(SEED)).stdout == expected
+    written = tei("convert", "--no-ocr", "-", "-o", str(tmp_path / "stdin.xml"), stdin=SEED.read_bytes())
+    assert written.returncode == 0 and written.stdout == b""
+    assert (tmp_path / "stdin.xml").read_bytes() == expected
+    assert written.stderr.decode() == f"wrote {tmp_path / 'stdin.xml'}\n"
 
 
-def test_output_is_reproducible_and_timestamp_honours_source_date_epoch(tmp_path):
-    first = tei("convert", "-", stdin=SEED.read_bytes()).stdout
-    assert first == tei("convert", "-", stdin=SEED.read_bytes()).stdout
-    stamped = tei("convert", "--timestamp", "-", stdin=SEED.read_bytes(), env={"SOURCE_DATE_EPOCH": "0"})
+def test_timestamp_honours_source_date_epoch():
+    stamped = tei("convert", "--no-ocr", "--timestamp", "-", stdin=SEED.read_bytes(), env={"SOURCE_DATE_EPOCH": "0"})
     assert xpath(parse_tei(stamped.stdout), "string(//t:publicationStmt/t:date/@when)") == "1970-01-01T00:00:00Z"
-    assert b"publicationStmt" in first and b"<date when=\"19" not in first.split(b"</publicationStmt>")[0]
+    plain = tei("convert", "--no-ocr", "-", stdin=SEED.read_bytes()).stdout
+    assert b"<date when=\"19" not in plain.split(b"</publicationStmt>")[0]
+    bad = tei("convert", "--no-ocr", "--timestamp", "-", stdin=SEED.read_bytes(), env={"SOURCE_DATE_EPOCH": "soon"})
+    assert bad.returncode == 2 and b"SOURCE_DATE_EPOCH must be a whole number of seconds" in bad.stderr
 
 
-def test_batch_goes_on_past_bad_files_and_exits_1(tmp_path):
+def test_batch_goes_on_past_bad_files_and_says_each_rejection_once(tmp_path):
     batch = tmp_path / "in"
     shutil.copytree(INPUTS, batch)
-    result = tei("convert", str(batch), "-o", str(tmp_path / "out"), "--jobs", "2")
+    result = tei_process("convert", "--no-ocr", str(batch), "-o", str(tmp_path / "out"), "--jobs", "2")
     assert result.returncode == 1
     lines = result.stderr.decode().splitlines()
     bad = sorted(p.name for p in (batch / "bad").iterdir())
     odd = sorted(p.stem + ".xml" for p in (batch / "odd").iterdir())
     assert sorted(p.name for p in (tmp_path / "out" / "odd").iterdir()) == odd
     assert not (tmp_path / "out" / "bad").exists() or list((tmp_path / "out" / "bad").iterdir()) == []
-    assert f"converted {len(odd)} of {len(odd) + len(bad)} file(s)" in "\n".join(lines)
-    assert any(line.startswith(f"  {batch}/bad/gbk.txt:2: not UTF-8") for line in lines)
+    assert lines[-1].startswith(f"converted {len(odd)} of {len(odd) + len(bad)} file(s) to {tmp_path / 'out'} in ")
+    assert lines[-1].endswith(f" s; {len(bad)} rejected")
+    rejections = [line for line in lines if line.startswith(f"{batch}/bad/")]
+    assert len(rejections) == len(bad) == len({line.split(":")[0] for line in rejections})
+    assert f"{batch}/bad/gbk.txt:2: not UTF-8" in "\n".join(rejections)
     assert "Traceback" not in result.stderr.decode()
 
 
+def test_quiet_and_verbose(tmp_path):
+    batch = tmp_path / "in"
+    shutil.copytree(INPUTS, batch)
+    quiet = tei("convert", "--no-ocr", "-q", str(batch), "-o", str(tmp_path / "q"))
+    assert quiet.returncode == 1
+    assert all(line.startswith(f"{batch}/bad/") for line in quiet.stderr.decode().splitlines())  # errors only
+    verbose = tei("convert", "--no-ocr", "-v", str(batch / "odd"), "-o", str(tmp_path / "v"))
+    lines = verbose.stderr.decode().splitlines()
+    assert sorted(line for line in lines if line.startswith("wrote ")) == sorted(
+        f"wrote {tmp_path / 'v' / (p.stem + '.xml')}" for p in (batch / "odd").iterdir())
+    assert tei("convert", "-q", "-v", str(SEED)).returncode == 2
+
+
 def test_bad_file_leaves_no_output(tmp_path):
-    result = tei("convert", str(INPUTS / "bad" / "no-header.txt"), "-o", str(tmp_path))
+    result = tei("convert", "--no-ocr", str(INPUTS / "bad" / "no-header.txt"), "-o", str(tmp_path))
     assert result.returncode == 1
     assert list(tmp_path.iterdir()) == []
     assert result.stderr.decode().splitlines()[0] == (
@@ -64,7 +95,7 @@ def test_bad_file_leaves_no_output(tmp_path):
 
 
 def test_control_characters_warn_with_a_count(tmp_path):
-    result = tei("convert", str(INPUTS / "odd" / "control-chars.txt"), "-o", str(tmp_path))
+    result = tei("convert", "--no-ocr", str(INPUTS / "odd" / "control-chars.txt"), "-o", str(tmp_path))
     assert result.returncode == 0
     assert "dropped 3 character(s) that XML 1.0 cannot carry" in result.stderr.decode()
 
@@ -73,31 +104,56 @@ def test_control_characters_warn_with_a_count(tmp_path):
     ("convert",),
     ("convert", "does-not-exist.txt"),
     ("convert", "--jobs", "0", str(SEED)),
+    ("convert", str(INPUTS / "odd")),  # a folder needs -o DIR
+    ("convert", str(SEED), str(SEED)),  # so do several files
+    ("convert", str(INPUTS / "odd"), "-o", "all.xml"),  # a folder's files are not one file
     ("validate",),
     ("nonsense",),
 ])
 def test_usage_errors_exit_2(args):
-    result = tei(*args)
-    assert result.returncode == 2
+    assert tei(*args).returncode == 2
+
+
+def test_a_usage_error_is_one_message_and_exit_2_for_the_process():
+    result = tei_process("convert", "does-not-exist.txt")
+    assert result.returncode == 2 and result.stdout == b""
+    assert "Error: Invalid value for 'PATHS...': Path 'does-not-exist.txt' does not exist." in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
 
 
 def test_empty_folder_is_a_usage_error(tmp_path):
     result = tei("convert", str(tmp_path), "-o", str(tmp_path / "out"))
     assert result.returncode == 2
-    assert "no .txt files found" in result.stderr.decode()
+    assert f"no .txt files found in {tmp_path}" in result.stderr.decode()
 
 
 def test_unwritable_output_exits_2(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = tei("convert", str(SEED), "-o", str(blocker / "sub"))
+    result = tei("convert", "--no-ocr", str(SEED), "-o", str(blocker / "sub"))
     assert result.returncode == 2
     assert "cannot write" in result.stderr.decode()
 
 
-def test_validate_accepts_converted_output(tmp_path):
-    tei("convert", str(SEED), str(INPUTS / "odd"), "-o", str(tmp_path))
+def test_wrong_kind_of_file_gets_a_hint(tmp_path):
+    """An export given to a command that reads TEI, and TEI given to one that reads exports."""
+    export = tmp_path / "letter.txt"
+    shutil.copyfile(SEED, export)
+    for command in ("totext", "preview"):
+        result = tei(command, str(export))
+        assert result.returncode == 1
+        assert result.stderr.decode().strip() == (
+            f"Error: {export}:1: an export text file, not TEI; convert it first: tei convert {export} -o letter.xml")
+    tei_file = tmp_path / "letter.xml"
+    tei("convert", "--no-ocr", str(export), "-o", str(tei_file))
+    result = tei("convert", str(tei_file), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert f"{tei_file}:1: XML, not a text export" in result.stderr.decode()
+
+
+def test_validate_accepts_converted_output(tmp_path, seed_bytes):
+    (tmp_path / SEED_XML).write_bytes(seed_bytes)
+    tei("convert", "--no-ocr", str(INPUTS / "odd"), "-o", str(tmp_path))
     result = tei("validate", str(tmp_path))
     assert result.returncode == 0, result.stdout.decode()
     assert result.stdout == b""
@@ -131,11 +187,11 @@ def test_validate_refuses_entities_without_expanding_them(tmp_path):
     assert "XML_ENTITY" in out and "root:" not in out and "aaaaaaaaaa" not in out
 
 
-def test_validate_bad_extra_schema_exits_2(tmp_path):
+def test_validate_bad_extra_schema_exits_2(tmp_path, seed_bytes):
     schema = tmp_path / "schema.rnc"
     schema.write_text("element TEI { empty }")
-    tei("convert", str(SEED), "-o", str(tmp_path))
-    result = tei("validate", "--schema", str(schema), str(tmp_path / "000_40c4c9e224be5acb.xml"))
+    (tmp_path / SEED_XML).write_bytes(seed_bytes)
+    result = tei("validate", "--schema", str(schema), str(tmp_path / SEED_XML))
     assert result.returncode == 2
     assert "unknown schema kind" in result.stderr.decode()
 
@@ -152,14 +208,15 @@ def test_ten_megabyte_body_converts_and_validates(tmp_path):
     assert result.returncode == 0, result.stdout[:300]
 
 
-def test_convert_honours_a_user_file_of_protected_terms(tmp_path):
+def test_convert_honours_a_user_file_of_protected_terms(tmp_path, seed_tree):
     user_file = tmp_path / "mine.txt"
     user_file.write_text("# terms never flagged\n会识\n", encoding="utf-8")
     after_hui = ("count(//t:choice[t:sic='识'][substring(preceding-sibling::node()[1], "
                  "string-length(preceding-sibling::node()[1])) = '会'])")
-    plain = parse_tei(tei("convert", "-", stdin=SEED.read_bytes()).stdout)
-    assert xpath(plain, after_hui) > 0
-    protected = parse_tei(tei("convert", "--user-file", str(user_file), "-", stdin=SEED.read_bytes()).stdout)
+    assert xpath(seed_tree, after_hui) > 0
+    result = tei("convert", "--user-file", str(user_file), str(SEED))
+    assert result.returncode == 0, result.stderr
+    protected = parse_tei(result.stdout)
     assert xpath(protected, after_hui) == 0
     assert "莫斯科会识的宣言" in xpath(protected, "string(//t:body)")
 
@@ -170,4 +227,17 @@ def test_convert_rejects_a_bad_user_file_as_usage_error(tmp_path):
     result = tei("convert", "--user-file", str(user_file), str(SEED), "-o", str(tmp_path))
     assert result.returncode == 2
     assert f"{user_file}:1: expected wrong<TAB>right[<TAB>count]" in result.stderr.decode()
-    assert not (tmp_path / "000_40c4c9e224be5acb.xml").exists()
+    assert not (tmp_path / SEED_XML).exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_quiet_verbose_and_an_example(command):
+    text = tei(command, "--help").stdout.decode()
+    assert "-q, --quiet" in text and "-v, --verbose" in text
+    assert f"\n    tei {command} " in text.split("Examples:")[1]
+
+
+def test_help_lists_every_command_in_full():
+    text = tei("--help").stdout.decode()
+    listed = [line.split()[0] for line in text.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == sorted(COMMANDS) and "…" not in text and "..." not in text.split("Commands:")[1]

@@ -10,14 +10,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from lxml import html
 
-from conftest import SEED, parse_tei
+from conftest import SEED, parse_tei, tei_command as tei
 from tei import ConvertOptions, convert_file
 from tei.preview import build_preview, render_html
 
@@ -118,13 +116,16 @@ def test_seed_and_every_dev_document_render(corpus_outputs):
 def test_cli(tmp_path):
     tei_xml = tmp_path / "letter.xml"
     tei_xml.write_text(LETTER, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "tei", "preview", str(tei_xml)], capture_output=True)
+    result = tei("preview", str(tei_xml), "-o", str(tmp_path / "page.html"))
     assert result.returncode == 0 and result.stdout == b""
-    assert result.stderr.decode().strip() == f"wrote {tmp_path / 'letter.html'}"
-    assert (tmp_path / "letter.html").read_bytes().startswith(b"<!DOCTYPE html>")
+    assert result.stderr.decode().strip() == f"wrote {tmp_path / 'page.html'}"
+    assert (tmp_path / "page.html").read_bytes().startswith(b"<!DOCTYPE html>")
+    to_stdout = tei("preview", str(tei_xml))
+    assert to_stdout.returncode == 0 and to_stdout.stderr == b""
+    assert to_stdout.stdout == (tmp_path / "page.html").read_bytes()
     (tmp_path / "broken.xml").write_text("<TEI>")
-    broken = subprocess.run([sys.executable, "-m", "tei", "preview", str(tmp_path / "broken.xml")], capture_output=True)
-    assert broken.returncode == 1 and b"broken.xml:1:" in broken.stderr and b"Traceback" not in broken.stderr
+    broken = tei("preview", str(tmp_path / "broken.xml"))
+    assert broken.returncode == 1 and b"broken.xml:1:" in broken.stderr
 
 
 # ------------------------------------------------------------------------ real browser

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED, parse_tei
+from conftest import SEED, parse_tei, tei_command as tei
 from independent import body_core, parse_txt
 from tei import ConvertOptions, convert_bytes
 from tei.errors import NotTeiError, TeiError
@@ -84,19 +82,16 @@ def test_round_trip_property(paragraphs):
 
 
 def test_cli(tmp_path):
-    tei = [sys.executable, "-m", "tei"]
-    assert subprocess.run([*tei, "convert", "--no-ocr", str(SEED), "-o", str(tmp_path)], capture_output=True).returncode == 0
-    out = subprocess.run([*tei, "totext", str(tmp_path / "000_40c4c9e224be5acb.xml")], capture_output=True)
+    assert tei("convert", "--no-ocr", str(SEED), "-o", str(tmp_path)).returncode == 0
+    out = tei("totext", str(tmp_path / "000_40c4c9e224be5acb.xml"))
     assert out.returncode == 0 and out.stderr == b""
     _, body, _ = parse_txt(SEED.read_text(encoding="utf-8"))
     assert squeeze(out.stdout.decode()) == body_core(body)
     assert out.stdout.decode().startswith("苏共中央一九六三年十一月二十九日给中共中央的信\n\n")
-    corrected = subprocess.run([*tei, "totext", "--reading", "corrected", str(tmp_path / "000_40c4c9e224be5acb.xml")],
-                               capture_output=True)
+    corrected = tei("totext", "--reading", "corrected", str(tmp_path / "000_40c4c9e224be5acb.xml"))
     assert corrected.returncode == 0
     (tmp_path / "broken.xml").write_text("<TEI><p></TEI>")
-    broken = subprocess.run([*tei, "totext", str(tmp_path / "broken.xml")], capture_output=True)
+    broken = tei("totext", str(tmp_path / "broken.xml"))
     assert broken.returncode == 1 and b"broken.xml:1: ERR_TAG_NAME_MISMATCH" in broken.stderr
-    assert b"Traceback" not in broken.stderr
-    bad_option = subprocess.run([*tei, "totext", "--reading", "both", str(tmp_path / "broken.xml")], capture_output=True)
+    bad_option = tei("totext", "--reading", "both", str(tmp_path / "broken.xml"))
     assert bad_option.returncode == 2
