@@ -1,9 +1,10 @@
 """Conversion throughput on the dev corpus against a floor, with and without OCR marking.
 
-The floor reads each file, builds a minimal TEI (header title, one <p> per part) with lxml and
-writes it: the least any converter must do. The target for `tei convert --no-ocr --jobs 1` is 3x.
-OCR marking runs once, on every 3rd document (about 25 s; its ratio is per character against the
-floor's), so the whole benchmark takes under a minute.
+The floor reads each file with the package's reader (tei.read_export), builds a minimal TEI
+(header title, one <p> per part) with lxml and writes it: the least any converter must do. The
+target for `tei convert --no-ocr --jobs 1` is 3x. OCR marking runs once, on every 3rd document
+(about 25 s; its ratio is per character against the floor's), so the whole benchmark takes under
+a minute.
 
     python benchmarks/convert.py [CORPUS_DIR] [--repeat N] [--skip-ocr] [--ocr-every K]
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei import ConvertOptions, convert_file, serialize, write_atomic
+from tei import ConvertOptions, convert_file, read_export, serialize, write_atomic
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -24,15 +25,13 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus
 
 def floor(paths: list[Path], out: Path) -> None:
     for path in paths:
-        raw = path.read_text(encoding="utf-8")
-        title = raw.split("\n", 2)[1].partition("：")[2]
-        body = raw[raw.find("正文：\n") + 4:]
+        document = read_export(path)
         root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
         header = etree.SubElement(root, f"{{{TEI_NS}}}teiHeader")
         etree.SubElement(etree.SubElement(etree.SubElement(header, f"{{{TEI_NS}}}fileDesc"),
-                                          f"{{{TEI_NS}}}titleStmt"), f"{{{TEI_NS}}}title").text = title
+                                          f"{{{TEI_NS}}}titleStmt"), f"{{{TEI_NS}}}title").text = document.header.title
         text_body = etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body")
-        for part in body.split("\n\n"):
+        for part in document.body.split("\n\n"):
             etree.SubElement(text_body, f"{{{TEI_NS}}}p").text = part
         (out / f"{path.stem}.xml").write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 

@@ -7,8 +7,11 @@ about; the OCR path of the command is checked once, against the library's bytes.
 """
 from __future__ import annotations
 
+import os
+import pty
 import shutil
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 
@@ -241,3 +244,31 @@ def test_help_lists_every_command_in_full():
     text = tei("--help").stdout.decode()
     listed = [line.split()[0] for line in text.split("Commands:")[1].splitlines() if line.strip()]
     assert listed == sorted(COMMANDS) and "…" not in text and "..." not in text.split("Commands:")[1]
+
+
+def test_messages_wait_until_the_progress_bar_is_done(tmp_path):
+    """On a terminal a batch shows a progress bar; what it has to say comes after the bar, once."""
+    batch = tmp_path / "in"
+    shutil.copytree(INPUTS, batch)
+    terminal, stderr = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "tei", "convert", "--no-ocr", str(batch), "-o", str(tmp_path / "out")],
+                               stdout=subprocess.DEVNULL, stderr=stderr)
+    os.close(stderr)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # the terminal's other end is closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert process.wait() == 1
+    text = shown.decode()
+    bar_ends = text.rindex("converting")
+    messages = text[bar_ends:].split("\n", 1)[1]
+    bad = sorted(p.name for p in (batch / "bad").iterdir())
+    assert "converting" in text[:bar_ends + 1] and f"{batch}/bad/" not in text[:bar_ends]
+    assert sorted(line.split(":")[0] for line in messages.splitlines() if line.startswith(f"{batch}/bad/")) == sorted(
+        f"{batch}/bad/{name}" for name in bad)
