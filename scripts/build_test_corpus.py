@@ -107,7 +107,7 @@ structure of {letters} of the {letters_all} gold letters (`seg_gold/`) and the O
 copies, byte for byte; `manifest.tsv` holds their rows of the corpus manifest.
 
 The test suite runs on this set by default, so that it is complete on a fresh clone; the same
-tests run on the full corpus with `python -m pytest -m corpus --corpus ../shared/corpus` (what
+tests run on the full corpus with `python -m pytest -m corpus --corpus=../shared/corpus` (what
 `.ci/run` does when `../shared` is beside the clone). Regenerate the set with
 `python scripts/build_test_corpus.py`, which also writes this file.
 

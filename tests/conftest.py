@@ -1,9 +1,10 @@
 """Run-wide fixtures: paths, the safe parser, compiled schemas and the converted dev corpus.
 
 The corpus tests (marked `corpus`: every test that uses the `corpus` fixture) run on the trimmed
-dev set in tests/data/corpus, so the suite is complete on a fresh clone; `--corpus DIR` runs them
-on another corpus folder of the same layout, e.g. `python -m pytest -m corpus --corpus
-../shared/corpus` for the full dev corpus (what .ci/run does when ../shared is beside the clone).
+dev set in tests/data/corpus, so the suite is complete on a fresh clone; `--corpus=DIR` runs them
+on another corpus folder of the same layout, e.g. `python -m pytest -m corpus
+--corpus=../shared/corpus` for the full dev corpus (what .ci/run does when ../shared is beside the
+clone). Give it with `=`: pytest takes a separate `../shared/corpus` for a test path.
 """
 from __future__ import annotations
 
@@ -47,10 +48,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "trimmed dev set tests/data/corpus; select them with -m corpus")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "corpus" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.corpus)
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if "corpus" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.corpus)
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The corpus tests run last, and the corpus starts converting now, in the background."""
+    corpus_items = [item for item in items if item.get_closest_marker("corpus")]
+    items[:] = [item for item in items if not item.get_closest_marker("corpus")] + corpus_items
+    if not config.option.collectonly and any("corpus_conversions" in item.fixturenames for item in corpus_items):
+        config.stash[_CONVERSIONS] = _Conversions(_corpus_folder(config), overlap=len(corpus_items) < len(items))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    conversions = session.config.stash.get(_CONVERSIONS, None)
+    if conversions is not None:
+        conversions.pool.shutdown(cancel_futures=True)
 
 
 class Ran(NamedTuple):
@@ -120,13 +135,17 @@ class Corpus:
                 for path in sorted((self.folder / "seg_gold").glob("*.json"))}
 
 
-@pytest.fixture(scope="session")
-def corpus(request: pytest.FixtureRequest) -> Corpus:
-    """The corpus the corpus tests run on: --corpus DIR, else the trimmed dev set."""
-    folder = request.config.getoption("--corpus") or DEV_SET
+def _corpus_folder(config: pytest.Config) -> Path:
+    folder = config.getoption("--corpus") or DEV_SET
     if not (folder / "manifest.tsv").is_file():
         raise pytest.UsageError(f"--corpus {folder}: not a corpus folder (no manifest.tsv)")
-    return Corpus(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def corpus(request: pytest.FixtureRequest) -> Corpus:
+    """The corpus the corpus tests run on: --corpus=DIR, else the trimmed dev set."""
+    return Corpus(_corpus_folder(request.config))
 
 
 @pytest.fixture(scope="session")
@@ -147,20 +166,36 @@ def _convert(path: Path) -> Converted:
     return Converted(serialize(result.tree), result.warnings)
 
 
+class _Conversions:
+    """Every document of a corpus folder being converted in worker processes, the longest first.
+
+    Started when the tests are collected: the OCR step dominates, so the corpus converts while the
+    other tests run (in one worker, leaving a CPU to them) or, when there are none, on every CPU.
+    The OCR data is loaded here first, so the forked workers share it instead of loading it each.
+    """
+
+    def __init__(self, folder: Path, overlap: bool):
+        find_suspects("阶毅敌人")
+        cpus = len(os.sched_getaffinity(0))
+        self.paths = sorted(Corpus(folder).files, key=lambda path: path.stat().st_size, reverse=True)
+        self.pool = ProcessPoolExecutor(max(1, min(cpus - overlap, 8, len(self.paths))))
+        self.futures = [self.pool.submit(_convert, path) for path in self.paths]
+
+    def results(self) -> dict[str, Converted]:
+        converted = {path.stem: future.result() for path, future in zip(self.paths, self.futures)}
+        self.pool.shutdown()
+        return dict(sorted(converted.items()))
+
+
+_CONVERSIONS = pytest.StashKey[_Conversions]()
+
+
 @pytest.fixture(scope="session")
-def corpus_conversions(corpus: Corpus) -> dict[str, Converted]:
+def corpus_conversions(request: pytest.FixtureRequest, corpus: Corpus) -> dict[str, Converted]:
     """Every corpus document converted once per run with the default options (OCR marking on),
-    by file stem. The OCR step dominates, so the documents go to one worker process per CPU,
-    the longest first."""
-    paths = sorted(corpus.files, key=lambda path: path.stat().st_size, reverse=True)
-    find_suspects("阶毅敌人")  # load the OCR data here: forked workers share it instead of loading it each
-    workers = min(len(os.sched_getaffinity(0)), 8, len(paths))
-    if workers < 2:
-        converted = list(map(_convert, paths))
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            converted = list(pool.map(_convert, paths))
-    return {path.stem: result for path, result in sorted(zip(paths, converted))}
+    by file stem."""
+    conversions = request.config.stash.get(_CONVERSIONS, None) or _Conversions(corpus.folder, overlap=False)
+    return conversions.results()
 
 
 @pytest.fixture(scope="session")
