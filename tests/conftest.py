@@ -170,7 +170,8 @@ class _Conversions:
     """Every document of a corpus folder being converted in worker processes, the longest first.
 
     Started when the tests are collected: the OCR step dominates, so the corpus converts while the
-    other tests run (in one worker, leaving a CPU to them) or, when there are none, on every CPU.
+    other tests run (in one worker, leaving a CPU to them and yielding to them) or, when there are
+    none, on every CPU.
     The OCR data is loaded here first, so the forked workers share it instead of loading it each.
     """
 
@@ -178,7 +179,9 @@ class _Conversions:
         find_suspects("阶毅敌人")
         cpus = len(os.sched_getaffinity(0))
         self.paths = sorted(Corpus(folder).files, key=lambda path: path.stat().st_size, reverse=True)
-        self.pool = ProcessPoolExecutor(max(1, min(cpus - overlap, 8, len(self.paths))))
+        workers = max(1, min(cpus - overlap, 8, len(self.paths)))
+        # Behind the tests that run meanwhile (niceness 10), which the corpus tests come after.
+        self.pool = ProcessPoolExecutor(workers, initializer=os.nice, initargs=(10 if overlap else 0,))
         self.futures = [self.pool.submit(_convert, path) for path in self.paths]
 
     def results(self) -> dict[str, Converted]:
