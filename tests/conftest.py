@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -25,7 +26,6 @@ from lxml import etree, isoschematron
 
 from tei import ConvertOptions, convert_file, serialize
 from tei.cli import main
-from tei.ocr import find_suspects
 from tei.validate import safe_parser
 from tei.vocab import NS
 
@@ -171,17 +171,17 @@ class _Conversions:
 
     Started when the tests are collected: the OCR step dominates, so the corpus converts while the
     other tests run (in one worker, leaving a CPU to them and yielding to them) or, when there are
-    none, on every CPU.
-    The OCR data is loaded here first, so the forked workers share it instead of loading it each.
+    none, on every CPU. The workers are new interpreters (spawned, not forked), with hash seeds of
+    their own: test_corpus.py checks that this process converts to the same bytes.
     """
 
     def __init__(self, folder: Path, overlap: bool):
-        find_suspects("阶毅敌人")
         cpus = len(os.sched_getaffinity(0))
         self.paths = sorted(Corpus(folder).files, key=lambda path: path.stat().st_size, reverse=True)
         workers = max(1, min(cpus - overlap, 8, len(self.paths)))
         # Behind the tests that run meanwhile (niceness 10), which the corpus tests come after.
-        self.pool = ProcessPoolExecutor(workers, initializer=os.nice, initargs=(10 if overlap else 0,))
+        self.pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"),
+                                        initializer=os.nice, initargs=(10 if overlap else 0,))
         self.futures = [self.pool.submit(_convert, path) for path in self.paths]
 
     def results(self) -> dict[str, Converted]:
