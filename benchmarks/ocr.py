@@ -19,7 +19,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one core: numpy's BLAS would otherwise start threads
 
 from tei.ocr import find_suspects  # noqa: E402
-from tei.resources import char_lm, ocr_model  # noqa: E402
+from tei.charlm import char_lm  # noqa: E402
+from tei.resources import ocr_model  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

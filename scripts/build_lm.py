@@ -21,15 +21,18 @@ from __future__ import annotations
 import argparse
 import hashlib
 import lzma
+import sys
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tei.charlm import BITS  # noqa: E402
+
 LMTEXT = ROOT.parent / "shared" / "lmtext" / "archive-clean.txt.xz"
 LMTEXT_SHA256 = "06fd18d3038d027847be5b198ff1943fa111793f27674727c755fb9c8b4b56a1"
-BITS = 13
 MIN_CHAR_COUNT = 2
 MIN_COUNT = {2: 2, 3: 2, 4: 3}
 """Pruning: n-grams seen fewer times are dropped (keeps the file near 10 MB)."""

@@ -72,7 +72,7 @@ def counts(shared: Path) -> tuple[list[str], dict[tuple[float, float, float], li
         docs.append((stem, body, idx, allowed, gpos))
     global _DOCS
     _DOCS = docs
-    ocr._table(()), ocr_model(), protected_terms()  # loaded once, before the workers fork
+    ocr.candidate_table(()), ocr_model(), protected_terms()  # loaded once, before the workers fork
     with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
         rows_per_point = pool.map(_run_point, GRID)
     out = {}
@@ -91,7 +91,7 @@ def _run_point(point: tuple[float, float, float]) -> list[tuple[int, ...]]:
     """Per gold document (gold, flagged, detected, corrected right) at one grid point."""
     raise_, bonus, gain = point
     raw = json.loads((ROOT / "tei" / "data" / "ocr_model.json").read_text(encoding="utf-8"))
-    base, table, protected = ocr_model(), ocr._table(()), protected_terms()
+    base, table, protected = ocr_model(), ocr.candidate_table(()), protected_terms()
     model = dataclasses.replace(base, threshold=raw["threshold"] + raise_, repeat_bonus=bonus,
                                 density_gain=gain)  # raw: without the calibration in force
     rows = []

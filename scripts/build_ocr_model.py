@@ -29,7 +29,8 @@ from build_lm import LMTEXT, LMTEXT_SHA256, ROOT, sha256, split  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from tei import ocr  # noqa: E402
-from tei.resources import char_lm, confusions, glyph_neighbours  # noqa: E402
+from tei.charlm import char_lm, encode  # noqa: E402
+from tei.resources import confusions, glyph_neighbours  # noqa: E402
 
 SEED = 20261125
 HALF = 600_000
@@ -99,9 +100,9 @@ def scored(text: str, weights: np.ndarray, bias: float) -> tuple[np.ndarray, np.
 def _chunks(text: str, truth: dict[int, str]):
     """(positions, proposed characters, labels, features) of the candidates in text, ocr.CHUNK
     positions at a time."""
-    lm, table = char_lm(), ocr._table(())
+    lm, table = char_lm(), ocr.candidate_table(())
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    ids = ocr._encode(lm, cps)
+    ids = encode(lm, cps)
     true = np.zeros(len(text), dtype=np.int64)
     true[list(truth)] = [ord(c) for c in truth.values()]
     todo = np.flatnonzero(table.row[cps] >= 0)

@@ -26,12 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from tei.charlm import ORDER, CharLM, char_lm, counts, encode, logprob, lookup, ngram_key
 from tei.model import Cert, Suspect
-from tei.resources import (BITS, ORDER, CharLM, OcrModel, char_lm, confusions, glyph_neighbours,
-                           ocr_model, protected_terms)
+from tei.resources import OcrModel, confusions, glyph_neighbours, ocr_model, protected_terms
 
-UNSEEN = -16.0
-"""Log probability of a token the model never saw."""
 PASSES = 3
 """Rounds of scoring: the first over every candidate, the next ones around accepted readings."""
 CHUNK = 2048
@@ -63,7 +61,7 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f
 
 
 @dataclass(frozen=True)
-class _Table:
+class CandidateTable:
     """Candidates as arrays: code point cp has rows start[row[cp]]:start[row[cp] + 1] (row -1: none)."""
 
     row: np.ndarray
@@ -91,16 +89,16 @@ def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]]
         extra_confusions: user pairs (wrong, right, count) added to the packaged table.
         protected: user terms never flagged, added to the packaged list.
     """
-    return suspects_with(body, ocr_model(), _table(tuple(extra_confusions or ())),
+    return suspects_with(body, ocr_model(), candidate_table(tuple(extra_confusions or ())),
                          protected_terms() + tuple(protected or ()))
 
 
-def suspects_with(body: str, model: OcrModel, table: _Table, protected: tuple[str, ...]) -> list[Suspect]:
+def suspects_with(body: str, model: OcrModel, table: CandidateTable, protected: tuple[str, ...]) -> list[Suspect]:
     """find_suspects with a given decision model, candidate table and protected terms (the build
     script calibrates the model with it)."""
     lm = char_lm()
     cps = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ids = _encode(lm, cps)
+    ids = encode(lm, cps)
     open_ = (table.row[cps] >= 0) & ~_protected_mask(body, protected)
     threshold = model.threshold
     accepted: dict[int, tuple[int, float]] = {}
@@ -131,7 +129,7 @@ def suspects_with(body: str, model: OcrModel, table: _Table, protected: tuple[st
 
 
 @lru_cache(maxsize=8)
-def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
+def candidate_table(extra: tuple[tuple[str, str, int], ...]) -> CandidateTable:
     """Candidate arrays of the packaged confusions, the visually similar characters the OCR was never
     seen to confuse and user pairs; readings the LM never saw dropped."""
     lm = char_lm()
@@ -160,14 +158,14 @@ def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
             tok = lm.lut[ord(r)]
             token.append(tok)
             char.append(ord(r))
-            prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0, 0])
+            prior.append(np.log(n) - lookup(lm, 1, np.array([tok], dtype=np.uint64))[0, 0])
             user.append(u)
             glyph.append(g)
             similarity.append(sim)
             wrongs.append(ord(wrong))
             lncount.append(np.log(n))
         start.append(len(token))
-    return _Table(row_of, np.array(start), np.array(token, dtype=np.uint64), np.array(char),
+    return CandidateTable(row_of, np.array(start), np.array(token, dtype=np.uint64), np.array(char),
                   np.nan_to_num(np.array(prior)), np.array(lncount), np.array(user, dtype=bool),
                   np.array(glyph, dtype=bool), np.array(similarity), np.array(wrongs, dtype=np.uint32))
 
@@ -183,65 +181,17 @@ def _protected_mask(body: str, terms: Iterable[str]) -> np.ndarray:
     return mask
 
 
-def _encode(lm: CharLM, cps: np.ndarray) -> np.ndarray:
-    """Token ids of code points, padded with ORDER - 1 line boundaries on each side."""
-    pad = np.zeros(ORDER - 1, dtype=np.uint64)
-    return np.concatenate([pad, lm.lut[cps], pad])
 
 
-def _lookup(lm: CharLM, n: int, key: np.ndarray) -> np.ndarray:
-    """(len(key), 4): the CharLM.stats row of each order-n key, NaN where it is unknown.
-
-    The keys are searched in sorted order: several times faster on tables of millions of keys.
-    """
-    keys = lm.keys[n - 1]
-    order = np.argsort(key, kind="stable")
-    at = np.empty(len(key), dtype=np.int64)
-    at[order] = np.searchsorted(keys, key[order])
-    at = np.minimum(at, len(keys) - 1)
-    found = keys[at] == key
-    return np.where(found[:, None], lm.stats[n - 1][at], np.nan)
 
 
-def _key(tokens: np.ndarray, end: np.ndarray | int, n: int) -> np.ndarray:
-    """Keys of the n-grams ending at index end of each row of tokens (2-d) or of tokens (1-d)."""
-    key = np.zeros(np.shape(end) if tokens.ndim == 1 else len(tokens), dtype=np.uint64)
-    for j in range(n - 1, -1, -1):
-        col = tokens[end - j] if tokens.ndim == 1 else tokens[:, end - j]
-        key = (key << np.uint64(BITS)) | col
-    return key
 
 
-def _counts(lm: CharLM, ids: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """(len(ends), ORDER + 1, 4): for the n-gram of ids ending at each end (n = 1..ORDER; n = 0
-    holds the token total), its CharLM.stats row."""
-    out = np.full((len(ends), ORDER + 1, 4), np.nan)
-    out[:, 0, 0] = lm.log_total
-    for n in range(1, ORDER + 1):
-        ok = ends >= n - 1
-        out[ok, n] = _lookup(lm, n, _key(ids, ends[ok], n))
-    return out
 
 
-def _logprob(lm: CharLM, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Interpolated modified Kneser-Ney ln P and longest matched order (0: unseen token) of the
-    tokens at positions 1.. of counts (m, k + 1, ORDER + 1, 4), each with the position before it
-    as context."""
-    prev, cur = counts[:, :-1], counts[:, 1:]
-    seen = ~np.isnan(cur[..., 1, 1])
-    prob = np.exp(np.where(seen, cur[..., 1, 1] - lm.log_cctotal, UNSEEN))
-    order = seen.astype(np.float64)
-    for n in range(2, ORDER + 1):
-        d1, d2, d3 = lm.discount[n - 1]
-        den, mass = np.exp(prev[..., n - 1, 2]), np.exp(prev[..., n - 1, 3])
-        count = np.exp(np.nan_to_num(cur[..., n, 1], nan=-np.inf))
-        d = np.where(count < 1.5, d1, np.where(count < 2.5, d2, d3))
-        prob = np.where(np.isnan(den), prob, (np.maximum(count - d, 0) + mass * prob) / den)
-        order = np.where(count > 0, n, order)
-    return np.log(prob), order
 
 
-def candidates(table: _Table, cps: np.ndarray, todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def candidates(table: CandidateTable, cps: np.ndarray, todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(position, table index) of every candidate reading at the positions todo."""
     rows = table.row[cps[todo]]
     lo, hi = table.start[rows], table.start[rows + 1]
@@ -250,7 +200,7 @@ def candidates(table: _Table, cps: np.ndarray, todo: np.ndarray) -> tuple[np.nda
     return pos, np.arange(len(pos)) - first + np.repeat(lo, hi - lo)
 
 
-def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
+def features(lm: CharLM, table: CandidateTable, ids: np.ndarray, pos: np.ndarray,
              cand: np.ndarray) -> np.ndarray:
     """The FEATURES of each candidate (rows) given the padded token ids of the text: the
     BASE_FEATURES, then the products of the QUADRATIC ones.
@@ -260,15 +210,15 @@ def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
     """
     ends = pos[:, None] + np.arange(ORDER - 2, 2 * ORDER - 1)
     uniq, inv = np.unique(ends, return_inverse=True)
-    base = _counts(lm, ids, uniq)[inv.reshape(ends.shape)]
+    base = counts(lm, ids, uniq)[inv.reshape(ends.shape)]
     alt = base.copy()
     win = np.lib.stride_tricks.sliding_window_view(ids, 2 * ORDER - 1)[pos].copy()
     win[:, ORDER - 1] = table.token[cand]
     for k in range(ORDER):
         for n in range(k + 1, ORDER + 1):
-            alt[:, k + 1, n] = _lookup(lm, n, _key(win, ORDER - 1 + k, n))
-    base_lp, base_order = _logprob(lm, base)
-    alt_lp, alt_order = _logprob(lm, alt)
+            alt[:, k + 1, n] = lookup(lm, n, ngram_key(win, ORDER - 1 + k, n))
+    base_lp, base_order = logprob(lm, base)
+    alt_lp, alt_order = logprob(lm, alt)
     freq = base[:, 1, 1, 0]
     delta = alt_lp - base_lp
     x = np.column_stack([
@@ -289,7 +239,7 @@ def _density_shift(body: str, flagged: int, base: float) -> float:
     return float(np.clip(np.log(rate / base), -DENSITY_SHIFT_MAX, DENSITY_SHIFT_MAX))
 
 
-def _best(lm: CharLM, model: OcrModel, table: _Table, ids: np.ndarray, cps: np.ndarray,
+def _best(lm: CharLM, model: OcrModel, table: CandidateTable, ids: np.ndarray, cps: np.ndarray,
           todo: np.ndarray, bonus: np.ndarray) -> dict[int, tuple[int, float]]:
     """The best candidate at each position of todo: position -> (table index, score), the score
     raised by bonus[table index]."""
@@ -310,7 +260,7 @@ def _cert(score: float, model: OcrModel) -> Cert:
     return Cert.HIGH if score >= model.cert_high else Cert.MEDIUM if score >= model.cert_medium else Cert.LOW
 
 
-def _merge(body: str, model: OcrModel, table: _Table, accepted: dict[int, tuple[int, float]]) -> list[Suspect]:
+def _merge(body: str, model: OcrModel, table: CandidateTable, accepted: dict[int, tuple[int, float]]) -> list[Suspect]:
     """Suspects from accepted positions, adjacent ones joined into one run (its weakest score)."""
     out: list[Suspect] = []
     for i in sorted(accepted):

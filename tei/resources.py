@@ -1,41 +1,14 @@
-"""Packaged data of the OCR step (tei/data/*), loaded once and lazily via importlib.resources."""
+"""Packaged data of the OCR step (tei/data/*), loaded once and lazily via importlib.resources.
+
+The character language model has its own module, tei.charlm."""
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-
-ORDER = 4
-BITS = 13
-
-
-@dataclass(frozen=True)
-class CharLM:
-    """Pruned character n-gram statistics (orders 1..ORDER) of the archive's clean text, for
-    interpolated modified Kneser-Ney smoothing.
-
-    Attributes:
-        lut: code point -> token id (0 line boundary, 1 unknown, 2.. vocabulary).
-        keys: per order n (index n - 1), sorted n-gram keys (BITS bits per id, oldest first).
-        stats: per order, float32 rows (len(keys), 4) of natural logs: the n-gram's count, the count
-            it is estimated from (its continuation count, i.e. the number of distinct tokens seen
-            before it, below ORDER; its count at ORDER) and, as a context of order n + 1 (n < ORDER),
-            the total it is divided by and the mass its discounts free (NaN at ORDER).
-        discount: modified Kneser-Ney discounts (D1, D2, D3+) per order (row n - 1).
-        log_total: natural log of the number of tokens counted.
-        log_cctotal: natural log of the sum of the unigram continuation counts.
-    """
-
-    lut: np.ndarray
-    keys: tuple[np.ndarray, ...]
-    stats: tuple[np.ndarray, ...]
-    discount: np.ndarray
-    log_total: float
-    log_cctotal: float
 
 
 def _read_bytes(name: str) -> bytes:
@@ -46,30 +19,6 @@ def _read_lines(name: str) -> list[str]:
     """Non-empty, non-comment lines of a packaged UTF-8 text file."""
     text = _read_bytes(name).decode("utf-8")
     return [ln for ln in text.split("\n") if ln.strip() and not ln.startswith("#")]
-
-
-@lru_cache(maxsize=1)
-def char_lm() -> CharLM:
-    """The character language model of tei/data/charlm.npz (built by scripts/build_lm.py)."""
-    with np.load(io.BytesIO(_read_bytes("charlm.npz"))) as z:
-        chars = z["chars"]
-        lut = np.ones(0x110000, dtype=np.uint64)
-        lut[chars] = np.arange(2, len(chars) + 2, dtype=np.uint64)
-        lut[ord("\n")] = 0
-        keys = tuple(np.cumsum(z[f"keys{n}"], dtype=np.uint64) for n in range(1, ORDER + 1))
-        offset = float(z["mass_offset"][0])
-        stats = []
-        for n in range(1, ORDER + 1):
-            logc = z[f"logc{n}"].astype(np.float32) / 16
-            if n == ORDER:
-                cols = [logc, logc, np.full_like(logc, np.nan), np.full_like(logc, np.nan)]
-            else:
-                den = z[f"logden{n}"].astype(np.float32) / 16 if n < ORDER - 1 else logc
-                cols = [logc, z[f"logcc{n}"].astype(np.float32) / 16, den,
-                        (z[f"logmass{n}"].astype(np.float32) - offset) / 16]
-            stats.append(np.column_stack(cols))
-        return CharLM(lut, keys, tuple(stats), z["discount"], float(np.log(z["total"][0])),
-                      float(np.log(z["cctotal"][0])))
 
 
 @lru_cache(maxsize=1)

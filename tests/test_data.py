@@ -8,7 +8,8 @@ from importlib import resources
 
 import numpy as np
 
-from tei.resources import char_lm, confusions, glyph_neighbours, ocr_model, protected_terms
+from tei.charlm import char_lm
+from tei.resources import confusions, glyph_neighbours, ocr_model, protected_terms
 from tei.ocr import FEATURES
 
 DATA = resources.files("tei.data")

@@ -86,14 +86,14 @@ def test_load_user_file(tmp_path: Path) -> None:
 def test_repeat_bonus_raises_pairs_accepted_elsewhere() -> None:
     import dataclasses
 
-    from tei.ocr import _table, suspects_with
+    from tei.ocr import candidate_table, suspects_with
     from tei.resources import ocr_model, protected_terms
 
     body, model = body_of(SEED), ocr_model()
     assert model.repeat_bonus > 0
     plain = dataclasses.replace(model, repeat_bonus=0.0)
     chars = lambda m: {(s.offset + j, s.sic[j], s.corr[j])  # noqa: E731
-                       for s in suspects_with(body, m, _table(()), protected_terms()) for j in range(len(s.sic))}
+                       for s in suspects_with(body, m, candidate_table(()), protected_terms()) for j in range(len(s.sic))}
     before, after = chars(plain), chars(model)
     new = after - before
     assert ((46, "门", "们") in new) and len(new) < 20
