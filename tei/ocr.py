@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tei.charlm import ORDER, CharLM, char_lm, counts, encode, logprob, lookup, ngram_key
+from tei.charlm import NONE, ORDER, CharLM, char_lm
 from tei.model import Cert, Suspect
 from tei.resources import OcrModel, confusions, glyph_neighbours, ocr_model, protected_terms
 
@@ -98,7 +98,7 @@ def suspects_with(body: str, model: OcrModel, table: CandidateTable, protected: 
     script calibrates the model with it)."""
     lm = char_lm()
     cps = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ids = encode(lm, cps)
+    ids = lm.encode(cps)
     open_ = (table.row[cps] >= 0) & ~_protected_mask(body, protected)
     threshold = model.threshold
     accepted: dict[int, tuple[int, float]] = {}
@@ -106,7 +106,7 @@ def suspects_with(body: str, model: OcrModel, table: CandidateTable, protected: 
     seen = np.zeros(len(table.token))
     bonus = np.zeros(len(table.token))
     for n in range(PASSES):
-        best = _best(lm, model, table, ids, cps, todo, bonus)
+        best = _best(Scan.of(lm, ids), model, table, cps, todo, bonus)
         if n == 0:
             threshold -= model.density_gain * _density_shift(
                 body, sum(v[1] >= threshold for v in best.values()), model.flag_rate)
@@ -158,14 +158,14 @@ def candidate_table(extra: tuple[tuple[str, str, int], ...]) -> CandidateTable:
             tok = lm.lut[ord(r)]
             token.append(tok)
             char.append(ord(r))
-            prior.append(np.log(n) - lookup(lm, 1, np.array([tok], dtype=np.uint64))[0, 0])
+            prior.append(np.log(n) - lm.lncount[tok])
             user.append(u)
             glyph.append(g)
             similarity.append(sim)
             wrongs.append(ord(wrong))
             lncount.append(np.log(n))
         start.append(len(token))
-    return CandidateTable(row_of, np.array(start), np.array(token, dtype=np.uint64), np.array(char),
+    return CandidateTable(row_of, np.array(start), np.array(token, dtype=np.int64), np.array(char),
                   np.nan_to_num(np.array(prior)), np.array(lncount), np.array(user, dtype=bool),
                   np.array(glyph, dtype=bool), np.array(similarity), np.array(wrongs, dtype=np.uint32))
 
@@ -200,29 +200,49 @@ def candidates(table: CandidateTable, cps: np.ndarray, todo: np.ndarray) -> tupl
     return pos, np.arange(len(pos)) - first + np.repeat(lo, hi - lo)
 
 
-def features(lm: CharLM, table: CandidateTable, ids: np.ndarray, pos: np.ndarray,
-             cand: np.ndarray) -> np.ndarray:
-    """The FEATURES of each candidate (rows) given the padded token ids of the text: the
-    BASE_FEATURES, then the products of the QUADRATIC ones.
+@dataclass
+class Scan:
+    """The language model's view of a text under the readings accepted so far: its padded token ids,
+    the entry chain of every position (CharLM.chains) and the ln P of every token."""
 
-    Counts of the unchanged text are looked up once per position; for a candidate only the n-grams
-    that contain it are looked up again.
+    lm: CharLM
+    ids: np.ndarray
+    chain: np.ndarray
+    logprob: np.ndarray
+    order: np.ndarray
+
+    @classmethod
+    def of(cls, lm: CharLM, ids: np.ndarray) -> "Scan":
+        chain = lm.chains(ids)
+        logprob, order = lm.logprob(chain[1:], chain[:-1])
+        return cls(lm, ids, chain, np.r_[0.0, logprob], np.r_[1, order])
+
+
+def features(scan: Scan, table: CandidateTable, pos: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """The FEATURES of each candidate (rows) given the text's scan: the BASE_FEATURES, then the
+    products of the QUADRATIC ones.
+
+    Only the n-grams that contain the candidate are looked up, longest last: an n-gram the model
+    does not hold cannot be part of a longer one it holds, so most wrong candidates cost a few
+    lookups.
     """
-    ends = pos[:, None] + np.arange(ORDER - 2, 2 * ORDER - 1)
-    uniq, inv = np.unique(ends, return_inverse=True)
-    base = counts(lm, ids, uniq)[inv.reshape(ends.shape)]
-    alt = base.copy()
-    win = np.lib.stride_tricks.sliding_window_view(ids, 2 * ORDER - 1)[pos].copy()
-    win[:, ORDER - 1] = table.token[cand]
+    lm, ids, chain = scan.lm, scan.ids, scan.chain
+    p = pos + ORDER - 1
+    alt = np.empty((len(pos), ORDER + 1, ORDER), dtype=np.int64)
+    alt[:, 0] = chain[p - 1]
+    alt[:, 1, 0] = table.token[cand]
     for k in range(ORDER):
-        for n in range(k + 1, ORDER + 1):
-            alt[:, k + 1, n] = lookup(lm, n, ngram_key(win, ORDER - 1 + k, n))
-    base_lp, base_order = logprob(lm, base)
-    alt_lp, alt_order = logprob(lm, alt)
-    freq = base[:, 1, 1, 0]
+        alt[:, k + 1, :k] = chain[p + k, :k]
+        token = alt[:, k + 1, 0]
+        for n in range(max(k + 1, 2), ORDER + 1):
+            context = np.where(alt[:, k + 1, n - 2] >= 0, alt[:, k, n - 2], NONE)
+            alt[:, k + 1, n - 1] = lm.find(n, context, token)
+    alt_lp, alt_order = lm.logprob(alt[:, 1:], alt[:, :-1])
+    window = p[:, None] + np.arange(ORDER)
+    base_lp, base_order = scan.logprob[window], scan.order[window]
     delta = alt_lp - base_lp
     x = np.column_stack([
-        delta, alt_lp[:, 0], table.prior[cand], table.lncount[cand], np.nan_to_num(freq),
+        delta, alt_lp[:, 0], table.prior[cand], table.lncount[cand], lm.lncount[ids[p]],
         base_order.sum(axis=1), alt_order.sum(axis=1), np.minimum(delta[:, 0], delta[:, 1:].sum(axis=1)),
         np.minimum(delta, 0).sum(axis=1), base_lp[:, 0], table.glyph[cand], table.similarity[cand]])
     return np.hstack([x, x[:, _PAIRS[:, 0]] * x[:, _PAIRS[:, 1]]])
@@ -239,7 +259,7 @@ def _density_shift(body: str, flagged: int, base: float) -> float:
     return float(np.clip(np.log(rate / base), -DENSITY_SHIFT_MAX, DENSITY_SHIFT_MAX))
 
 
-def _best(lm: CharLM, model: OcrModel, table: CandidateTable, ids: np.ndarray, cps: np.ndarray,
+def _best(scan: Scan, model: OcrModel, table: CandidateTable, cps: np.ndarray,
           todo: np.ndarray, bonus: np.ndarray) -> dict[int, tuple[int, float]]:
     """The best candidate at each position of todo: position -> (table index, score), the score
     raised by bonus[table index]."""
@@ -248,7 +268,7 @@ def _best(lm: CharLM, model: OcrModel, table: CandidateTable, ids: np.ndarray, c
         pos, cand = candidates(table, cps, todo[at : at + CHUNK])
         if not len(pos):
             continue
-        score = features(lm, table, ids, pos, cand) @ model.weights + model.bias + bonus[cand]
+        score = features(scan, table, pos, cand) @ model.weights + model.bias + bonus[cand]
         order = np.lexsort((-score, pos))
         first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
         out.update((int(pos[k]), (int(cand[k]), float(score[k]))) for k in first)
