@@ -1,8 +1,9 @@
-"""Structure + suspects → `<text>`: the sole maker of body elements and of `<choice>`.
+"""Structure + suspects → `<text>`: the sole maker of body elements, of `<choice>` and `<unclear>`.
 
 Every body character is emitted once, in order: container elements take only their children,
 all others take the body text of their range (line-start markers of the export excepted), with
-suspected OCR errors as choice/sic/corr and line breaks inside a part as `<lb/>`. This is the
+suspected OCR errors as choice/sic/corr, unreadable OCR regions as `<unclear>` and line breaks
+inside a part as `<lb/>`. This is the
 no-loss guarantee by construction: a structure that would leave text uncovered or overlap raises
 UncoveredText, and a suspect is only marked where its `sic` is exactly the body's text.
 """
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from .errors import TeiError
-from .model import Node, Structure, Suspect
+from .model import Node, Structure, Suspect, Unclear
 from .structure import marker_spans
 from .layout import NEWLINE_INDENTS
 from .vocab import CLARK, root, sub, tei
@@ -30,22 +31,25 @@ class UncoveredText(TeiError):
     """A structure that leaves text of a container outside every child, or overlaps: a bug upstream."""
 
 
-def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = ()) -> etree._Element:
-    """The `<text>` element for `body` laid out by `structure`, with `suspects` marked."""
-    renderer = _Renderer(body, suspects)
+def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = (),
+               unclear: Sequence[Unclear] = ()) -> etree._Element:
+    """The `<text>` element for `body` laid out by `structure`, with `suspects` and `unclear` regions
+    marked (a region is cut where an element ends; suspects inside one are not marked)."""
+    renderer = _Renderer(body, suspects, unclear)
     text = root("text")
     renderer.fill(sub(text, "body"), Node("body", 0, len(body), children=structure.divs), TEXT_BODY_DEPTH)
     return text
 
 
 class _Renderer:
-    def __init__(self, body: str, suspects: Sequence[Suspect]):
+    def __init__(self, body: str, suspects: Sequence[Suspect], unclear: Sequence[Unclear] = ()):
         self.body = body
         self.markers = marker_spans(body)
         self.marker_starts = [start for start, _ in self.markers]
         self.marker_ends = [end for _, end in self.markers]  # sorted too: markers do not overlap
         self.suspects = sorted(suspects, key=lambda s: s.offset)
         self.suspect_offsets = [s.offset for s in self.suspects]
+        self.unclear = sorted(unclear, key=lambda u: u.offset)
 
     def fill(self, element: etree._Element, node: Node, depth: int) -> None:
         """Put the content of `node` into `element` (already created with its attributes).
@@ -60,7 +64,7 @@ class _Renderer:
         cursor = node.start
         inner = NEWLINE_INDENTS[depth + 1]
         child_element = None
-        marked = self.markers or self.suspects  # else every leaf is its body slice as it stands
+        marked = self.markers or self.suspects or self.unclear  # else every leaf is its body slice as it stands
         for child in node.children:
             tag, start, end, attrs, children = child
             if start < cursor or end > node.end:
@@ -102,9 +106,21 @@ class _Renderer:
             raise UncoveredText(f"text {stray.strip()[:20]!r} at {start} lies in <{etree.QName(element).localname}> outside any child")
 
     def _text(self, element: etree._Element, start: int, end: int) -> None:
-        """Append body[start:end] to a leaf-like element, markers left out and suspects marked."""
+        """Append body[start:end] to a leaf-like element, markers left out, unclear regions and
+        suspects marked."""
         if start >= end:
             return
+        position = start
+        for region in self._unclear_in(start, end):
+            region_start, region_end = max(region.offset, start), min(region.offset + region.length, end)
+            self._marked_text(element, position, region_start)
+            self._append_text(sub(element, "unclear", reason=region.reason, resp=f"#{OCR_RESP_ID}"),
+                              self._strip_markers(region_start, region_end))
+            position = region_end
+        self._marked_text(element, position, end)
+
+    def _marked_text(self, element: etree._Element, start: int, end: int) -> None:
+        """Append body[start:end] to a leaf-like element, markers left out and suspects marked."""
         position = start
         for suspect in self._suspects_in(start, end):
             suspect_end = suspect.offset + len(suspect.sic)
@@ -117,18 +133,24 @@ class _Renderer:
         self._append_text(element, self._strip_markers(position, end))
 
     def _plain(self, start: int, end: int) -> bool:
-        """No marker and no suspect in [start, end): the text there is the body slice as it stands."""
+        """No marker, suspect or unclear region in [start, end): the text there is the body slice as it stands."""
         first_marker = bisect.bisect_right(self.marker_ends, start)  # the first one ending after start
         if first_marker < len(self.markers) and self.marker_starts[first_marker] < end:
             return False
         first_suspect = bisect.bisect_left(self.suspect_offsets, start)
-        return first_suspect == len(self.suspects) or self.suspect_offsets[first_suspect] >= end
+        return ((first_suspect == len(self.suspects) or self.suspect_offsets[first_suspect] >= end)
+                and not self._unclear_in(start, end))
 
     def _markers_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The export's line-start markers overlapping [start, end) (a marker is at most 5 long)."""
         i = bisect.bisect_left(self.marker_starts, start - 5)
         j = bisect.bisect_left(self.marker_starts, end, lo=i)
         return [marker for marker in self.markers[i:j] if marker[1] > start]
+
+    def _unclear_in(self, start: int, end: int) -> list[Unclear]:
+        """The unclear regions overlapping [start, end) with text there, by offset (they are few)."""
+        return [u for u in self.unclear if u.offset < end and u.offset + u.length > start
+                and self.body[max(u.offset, start) : min(u.offset + u.length, end)].strip()]
 
     def _suspects_in(self, start: int, end: int) -> list[Suspect]:
         """The suspects starting in [start, end), by offset."""

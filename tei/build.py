@@ -26,7 +26,7 @@ def build_tei(conversion: Conversion, options: HeaderOptions) -> etree._ElementT
     tei_element.set(XML_ID, document_id(document.header.article_id))
     tei_element.set(XML_LANG, options.language)
     tei_element.append(build_header(document, conversion.structure.letters, options))
-    tei_element.append(build_text(document.body, conversion.structure, conversion.suspects))
+    tei_element.append(build_text(document.body, conversion.structure, conversion.suspects, conversion.unclear))
     tree = etree.ElementTree(tei_element)
     for href, schema_type in ((SCHEMA_FILE, RELAXNG_NS), (SCHEMATRON_FILE, SCHEMATRON_NS)):
         instruction = etree.ProcessingInstruction(

@@ -84,6 +84,27 @@ class CharLM:
         out[ask[hit]] = at[hit]
         return out
 
+    def children(self, n: int, context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Entry ranges [start, end) at order n >= 2 of the n-grams that extend each (n - 1)-gram
+        entry of context (all held) by one token: they are stored next to each other."""
+        shift = SHIFT[n]
+        first = context << BITS
+        bucket = first >> shift
+        start, end = self._bucket_start(n, bucket), self._bucket_start(n, bucket + 1)
+        if shift == BITS:
+            return start, end
+        low = first & ((1 << shift) - 1)
+        values = self.low[n - 2]
+        return _lower_bound(values, start, end, low), _lower_bound(values, start, end, low + (1 << BITS))
+
+    def last_token(self, n: int, entry: np.ndarray) -> np.ndarray:
+        """The last token of order-n entries (n >= 2)."""
+        return self.low[n - 2][entry].astype(np.int64) & ((1 << BITS) - 1)
+
+    def entry_logp(self, n: int, entry: np.ndarray) -> np.ndarray:
+        """ln P(last token | the others) of order-n entries (n >= 2)."""
+        return self.books_logp[n - 1][self.logp[n - 1][entry]].astype(np.float64)
+
     def _bucket_start(self, n: int, bucket: np.ndarray) -> np.ndarray:
         coarse, fine = self.coarse[n - 2], self.fine[n - 2]
         bucket = np.minimum(bucket, len(fine) - 1)  # past the last bucket: the end

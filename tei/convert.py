@@ -18,7 +18,7 @@ from .build import build_tei
 from .header import HeaderOptions
 from .language import detect_language
 from .letters import find_letters
-from .ocr import find_suspects
+from .ocr import OcrMarks, find_ocr_marks
 from .model import Conversion, Document
 from .reader import parse_export, read_export
 from .structure import build_structure, split_parts
@@ -62,8 +62,8 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     if document.dropped_chars:
         warnings.append(f"{document.path}: dropped {document.dropped_chars} character(s) that XML 1.0 cannot carry")
     parts = split_parts(document.body)
-    suspects = tuple(find_suspects(document.body, extra_confusions=options.extra_confusions,
-                                   protected=options.protected)) if options.ocr else ()
+    marks = find_ocr_marks(document.body, extra_confusions=options.extra_confusions,
+                           protected=options.protected) if options.ocr else OcrMarks((), ())
     header_options = HeaderOptions(
         version=__version__,
         language=detect_language(document.body),
@@ -72,12 +72,13 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     )
     letters = find_letters(document, parts)
     if letters is not None:
-        conversion = Conversion(document=document, structure=letters, suspects=suspects)
+        conversion = Conversion(document=document, structure=letters, suspects=marks.suspects, unclear=marks.unclear)
         try:
             return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
         except UncoveredText as err:
             warnings.append(f"{document.path}: letter structure not usable ({err}); laid out as plain paragraphs")
-    conversion = Conversion(document=document, structure=build_structure(document, parts), suspects=suspects)
+    conversion = Conversion(document=document, structure=build_structure(document, parts), suspects=marks.suspects,
+                            unclear=marks.unclear)
     return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
 
 

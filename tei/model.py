@@ -123,7 +123,18 @@ class Suspect:
     cert: Cert
     gain: float = 0.0
     source: str = ""
-    """Where the candidate came from: confusion, glyph, lexicon, user."""
+    """Where the reading came from: confusion (the OCR confusion table), glyph (a look-alike from the
+    glyph table), lm (the language model's proposal) or user (a pair of the user's file); a run
+    whose readings came from different places says confusion."""
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """A region body[offset:offset+length] the OCR step found unreadable (OCR garbage)."""
+
+    offset: int
+    length: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -143,3 +154,4 @@ class Conversion:
     document: Document
     structure: Structure
     suspects: tuple[Suspect, ...] = field(default=())
+    unclear: tuple[Unclear, ...] = field(default=())

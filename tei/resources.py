@@ -4,7 +4,7 @@ The character language model has its own module, tei.charlm."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -58,9 +58,14 @@ def protected_terms() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class OcrModel:
-    """Logistic decision over tei.ocr.FEATURES (raw units): accept when weights·x + bias ≥ threshold.
+    """Logistic decision over tei.ocr.FEATURES (raw units): accept when the score weights·x + bias
+    reaches the threshold.
 
     Attributes:
+        features: the names of the weights: base features, then products `a*b` of base features.
+        linear, quadratic_index, quadratic: the same weights for scoring without the products: the
+            base features' weights, the base features that enter products, and the products'
+            weights as an upper-triangular matrix over those.
         cert_high, cert_medium: scores at or above which a suspect gets cert high / medium.
         flag_rate: share of CJK characters flagged at the threshold in the model's synthetic test text.
         repeat_bonus: added to a candidate's score times ln(1 + n), n = how often the first pass
@@ -77,6 +82,21 @@ class OcrModel:
     flag_rate: float
     repeat_bonus: float = 0.0
     density_gain: float = 1.0
+    linear: np.ndarray = field(init=False)
+    quadratic_index: np.ndarray = field(init=False)
+    quadratic: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        base = [f for f in self.features if "*" not in f]
+        products = [(base.index(a), base.index(b), w) for f, w in zip(self.features, self.weights)
+                    if "*" in f for a, b in [f.split("*")]]
+        index = sorted({i for i, _j, _w in products} | {j for _i, j, _w in products})
+        quadratic = np.zeros((len(index), len(index)))
+        for i, j, w in products:
+            quadratic[index.index(i), index.index(j)] += w
+        object.__setattr__(self, "linear", np.asarray(self.weights[: len(base)], dtype=np.float64))
+        object.__setattr__(self, "quadratic_index", np.array(index, dtype=np.int64))
+        object.__setattr__(self, "quadratic", quadratic)
 
 
 @lru_cache(maxsize=1)
