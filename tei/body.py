@@ -114,8 +114,7 @@ class _Renderer:
         for region in self._unclear_in(start, end):
             region_start, region_end = max(region.offset, start), min(region.offset + region.length, end)
             self._marked_text(element, position, region_start)
-            self._append_text(sub(element, "unclear", reason=region.reason, resp=f"#{OCR_RESP_ID}"),
-                              self._strip_markers(region_start, region_end))
+            self._append_text(sub(element, "unclear", reason=region.reason), self._strip_markers(region_start, region_end))
             position = region_end
         self._marked_text(element, position, end)
 

@@ -62,6 +62,8 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     if document.dropped_chars:
         warnings.append(f"{document.path}: dropped {document.dropped_chars} character(s) that XML 1.0 cannot carry")
     parts = split_parts(document.body)
+    # marks.unclear (OCR garbage) is handed on as Conversion(unclear=...) once the project schema
+    # allows <unclear reason> (helper "validate"); body.py renders it already.
     marks = find_ocr_marks(document.body, extra_confusions=options.extra_confusions,
                            protected=options.protected) if options.ocr else OcrMarks((), ())
     header_options = HeaderOptions(
@@ -72,13 +74,12 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     )
     letters = find_letters(document, parts)
     if letters is not None:
-        conversion = Conversion(document=document, structure=letters, suspects=marks.suspects, unclear=marks.unclear)
+        conversion = Conversion(document=document, structure=letters, suspects=marks.suspects)
         try:
             return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
         except UncoveredText as err:
             warnings.append(f"{document.path}: letter structure not usable ({err}); laid out as plain paragraphs")
-    conversion = Conversion(document=document, structure=build_structure(document, parts), suspects=marks.suspects,
-                            unclear=marks.unclear)
+    conversion = Conversion(document=document, structure=build_structure(document, parts), suspects=marks.suspects)
     return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
 
 

@@ -77,7 +77,6 @@ def test_unclear_regions_become_unclear_elements_cut_at_element_ends() -> None:
     text = build_text(body, structure, (), [Unclear(2, 9, "illegible")])
     assert [etree_text(p) for p in xpath(text, "//t:p")] == ["甲乙[丙丁|戊己]", "[庚辛]壬癸"]
     assert xpath(text, "//t:unclear/@reason") == ["illegible", "illegible"]
-    assert xpath(text, "//t:unclear/@resp") == ["#tei-ocr", "#tei-ocr"]
 
 
 def etree_text(p) -> str:
