@@ -36,7 +36,7 @@ LOAD = ("import time, tei; t = time.perf_counter(); from tei.ocr import load_dat
 def run(args: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds (user + system) of a command run to its end."""
     start = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{' '.join(args)}: exit {os.waitstatus_to_exitcode(status)}")

@@ -39,7 +39,7 @@ import numpy as np
 
 from tei.charlm import NONE, ORDER, CharLM, char_lm
 from tei.model import Cert, Suspect, Unclear
-from tei.resources import OcrModel, confusions, glyph_neighbours, ocr_model, protected_terms
+from tei.resources import OcrModel, confusions, glyph_pairs, ocr_model, protected_terms
 
 PASSES = 3
 """Rounds of scoring: the first over every candidate, the next ones around accepted readings."""
@@ -252,38 +252,41 @@ def is_cjk(cps: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=8)
 def candidate_table(extra: tuple[tuple[str, str, int], ...]) -> CandidateTable:
     """Candidate arrays of the packaged confusions, the visually similar characters the OCR was never
-    seen to confuse and user pairs; readings the LM does not know dropped."""
+    seen to confuse and user pairs; readings the LM does not know dropped. Per printed character the
+    confusions come first (most frequent first), then the look-alikes (most similar first), then the
+    user's new pairs."""
     lm = char_lm()
-    # wrong -> right -> (count, source, glyph similarity)
-    rows: dict[str, dict[str, tuple[int, Source, float]]] = {}
-    for wrong, rights in confusions().items():
-        rows[wrong] = {r: (n, Source.CONFUSION, 0.0) for r, n in rights}
-    for wrong, neighbours in glyph_neighbours().items():
-        row = rows.setdefault(wrong, {})
-        for r, sim in neighbours:
-            n, source, _ = row.get(r, (GLYPH_COUNT, Source.GLYPH, 0.0))
-            row[r] = (n, source, sim)
-    for wrong, right, n in extra:
-        row = rows.setdefault(wrong, {})
-        count, source, sim = row.get(right, (0, Source.GLYPH, 0.0))
-        row[right] = (n if source == Source.GLYPH else count + n, Source.USER, sim)
+    pairs = [(ord(w), ord(r), n) for w, rights in confusions().items() for r, n in rights]
+    wrong, right, count = (np.array(column, dtype=np.int64) for column in zip(*pairs))
+    g_wrong, g_right, g_similarity = glyph_pairs()
+    key, g_key = wrong << 21 | right, g_wrong << 21 | g_right
+    order = np.argsort(g_key)
+    at = np.minimum(np.searchsorted(g_key[order], key), len(g_key) - 1)
+    similarity = np.where(g_key[order][at] == key, g_similarity[order][at], 0.0)
+    new = ~np.isin(g_key, key)
+    wrong, right = np.r_[wrong, g_wrong[new]], np.r_[right, g_right[new]]
+    count = np.r_[count, np.full(int(new.sum()), GLYPH_COUNT)]
+    source = np.r_[np.full(len(key), Source.CONFUSION), np.full(int(new.sum()), Source.GLYPH)].astype(np.int8)
+    similarity = np.r_[similarity, g_similarity[new]]
+    for w, r, n in extra:
+        hit = np.flatnonzero((wrong == ord(w)) & (right == ord(r)))
+        if len(hit):
+            k = hit[0]
+            count[k] = n if source[k] == Source.GLYPH else count[k] + n
+            source[k] = Source.USER
+        else:
+            wrong, right, count = np.r_[wrong, ord(w)], np.r_[right, ord(r)], np.r_[count, n]
+            source, similarity = np.r_[source, np.int8(Source.USER)], np.r_[similarity, 0.0]
+    keep = is_cjk(wrong) & is_cjk(right) & (wrong != right) & (lm.lut[right] >= 2)
+    rows = np.flatnonzero(keep)
+    rows = rows[np.argsort(wrong[rows], kind="stable")]
+    wrong = wrong[rows]
+    starts = np.flatnonzero(np.r_[True, wrong[1:] != wrong[:-1]])
     row_of = np.full(0x110000, -1, dtype=np.int64)
-    start, char, count, source, similarity = [0], [], [], [], []
-    for wrong in sorted(rows):
-        if not CJK.fullmatch(wrong):
-            continue
-        keep = [(ord(r), n, s, sim) for r, (n, s, sim) in rows[wrong].items()
-                if CJK.fullmatch(r) and r != wrong and lm.lut[ord(r)] >= 2]
-        if not keep:
-            continue
-        row_of[ord(wrong)] = len(start) - 1
-        for column, value in zip((char, count, source, similarity), zip(*keep)):
-            column.extend(value)
-        start.append(len(char))
-    char_array = np.array(char, dtype=np.int64)
-    return CandidateTable(row_of, np.array(start), lm.lut[char_array].astype(np.int64), char_array,
-                          np.log(np.array(count, dtype=np.float64)), np.array(source, dtype=np.int8),
-                          np.array(similarity))
+    row_of[wrong[starts]] = np.arange(len(starts))
+    char = right[rows]
+    return CandidateTable(row_of, np.r_[starts, len(rows)], lm.lut[char].astype(np.int64), char,
+                          np.log(count[rows].astype(np.float64)), source[rows], similarity[rows])
 
 
 def _protected_mask(body: str, terms: Iterable[str]) -> np.ndarray:

@@ -44,10 +44,19 @@ def glyph_neighbours() -> dict[str, tuple[tuple[str, float], ...]]:
     """Visually similar characters (tei/data/glyphs.tsv, built by scripts/build_glyphs.py from
     rendered glyphs): char -> ((neighbour, similarity), …), most similar first."""
     table: dict[str, list[tuple[str, float]]] = {}
-    for ln in _read_lines("glyphs.tsv"):
-        char, neighbour, similarity = ln.split("\t")
-        table.setdefault(char, []).append((neighbour, float(similarity)))
+    chars, neighbours, similarity = glyph_pairs()
+    for char, neighbour, sim in zip(chars.tolist(), neighbours.tolist(), similarity.tolist()):
+        table.setdefault(chr(char), []).append((chr(neighbour), sim))
     return {char: tuple(row) for char, row in table.items()}
+
+
+@lru_cache(maxsize=1)
+def glyph_pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """glyphs.tsv as arrays, in file order: code points of each character and of its neighbour,
+    and their similarity (what the OCR step's candidate table is built from, fast)."""
+    fields = "\n".join(_read_lines("glyphs.tsv")).split()
+    return (np.array([ord(c) for c in fields[0::3]], dtype=np.int64),
+            np.array([ord(c) for c in fields[1::3]], dtype=np.int64), np.array(fields[2::3], dtype=np.float64))
 
 
 @lru_cache(maxsize=1)
