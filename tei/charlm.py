@@ -76,7 +76,7 @@ class CharLM:
         shift = SHIFT[n]
         bucket = key >> shift
         low = self.low[n - 2]
-        start, end = self._bucket_start(n, bucket), self._bucket_start(n, bucket + 1)
+        start, end = self.bucket_start(n, bucket), self.bucket_start(n, bucket + 1)
         want = key & ((1 << shift) - 1)
         at = _lower_bound(low, start, end, want)
         hit = at < end
@@ -90,7 +90,7 @@ class CharLM:
         shift = SHIFT[n]
         first = context << BITS
         bucket = first >> shift
-        start, end = self._bucket_start(n, bucket), self._bucket_start(n, bucket + 1)
+        start, end = self.bucket_start(n, bucket), self.bucket_start(n, bucket + 1)
         if shift == BITS:
             return start, end
         low = first & ((1 << shift) - 1)
@@ -105,7 +105,8 @@ class CharLM:
         """ln P(last token | the others) of order-n entries (n >= 2)."""
         return self.books_logp[n - 1][self.logp[n - 1][entry]].astype(np.float64)
 
-    def _bucket_start(self, n: int, bucket: np.ndarray) -> np.ndarray:
+    def bucket_start(self, n: int, bucket: np.ndarray) -> np.ndarray:
+        """Index of the first order-n entry of each bucket (past the last bucket: the end)."""
         coarse, fine = self.coarse[n - 2], self.fine[n - 2]
         bucket = np.minimum(bucket, len(fine) - 1)  # past the last bucket: the end
         return coarse[bucket >> BLOCK_BITS].astype(np.int64) + fine[bucket]

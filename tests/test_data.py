@@ -67,7 +67,7 @@ def test_char_lm_tables_are_sorted_and_consistent() -> None:
     lm = char_lm()
     assert lm.lut[ord("的")] >= 2 and lm.lut[ord("\n")] == 0 and len(lm.logp[0]) == len(lm.chars) + 2
     for n in range(2, ORDER + 1):
-        low, starts = lm.low[n - 2], lm._bucket_start(n, np.arange(len(lm.fine[n - 2])))
+        low, starts = lm.low[n - 2], lm.bucket_start(n, np.arange(len(lm.fine[n - 2])))
         assert starts[0] == 0 and starts[-1] == len(low) == len(lm.logp[n - 1])
         assert bool(np.all(np.diff(starts) >= 0))
         inside = np.ones(len(low), dtype=bool)

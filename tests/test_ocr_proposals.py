@@ -40,6 +40,12 @@ def test_the_language_model_proposes_readings_no_table_holds() -> None:
     assert 10 not in cands.pos.tolist()
 
 
+@pytest.mark.parametrize("text", ["这是一条正确的政治战裁。", "巩固和发展革命统一战裁，争取更大的胜利。"])
+def test_a_run_changes_only_the_wrong_character(text: str) -> None:
+    """战裁 -> 战线, not 路线 (issue #15): 战 reads fine before the corrected 线."""
+    assert [(s.sic, s.corr) for s in find_suspects(text)] == [("裁", "线")]
+
+
 def test_every_reading_of_a_run_is_needed() -> None:
     """In each multi-character suspect of the seed, putting back any one printed character (the
     others corrected) makes the text clearly less likely: no reading changes a character that reads
