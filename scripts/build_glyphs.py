@@ -1,6 +1,6 @@
 """Build tei/data/glyphs.tsv: visually similar CJK characters, from glyphs rendered in two print faces.
 
-Characters: the CJK code points of the language model's vocabulary (tei/data/charlm.npz `chars`,
+Characters: the CJK code points of the language model's vocabulary (tei.charlm's `chars`,
 U+3400–U+9FFF and U+F900–U+FAFF) plus every CJK character of tei/data/confusions.tsv.
 Fonts (Debian paths; the script stops naming the package to install if one is missing):
 AR PL SungtiL GB (fonts-arphic-gbsn00lp, a Song face like the 1950s–70s print the OCR read) and
@@ -48,6 +48,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from tei.charlm import char_lm  # noqa: E402
 from tei.ocr import CJK  # noqa: E402
 from tei.resources import confusions, parse_confusions  # noqa: E402
 
@@ -75,7 +76,7 @@ def read_pairs(path: Path) -> list[tuple[str, str, int]]:
 
 
 def charset() -> list[int]:
-    chars = np.load(ROOT / "tei" / "data" / "charlm.npz")["chars"]
+    chars = char_lm().chars
     cps = {int(c) for c in chars if 0x3400 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF}
     for wrong, rights in confusions().items():
         cps.update(ord(ch) for ch in (wrong, *(r for r, _n in rights)) if CJK.fullmatch(ch))

@@ -2,7 +2,7 @@
 leave-one-document-out.
 
 tei/data/ocr_model.json (scripts/build_ocr_model.py) is fitted and its threshold chosen on synthetic
-errors only. Three knobs of the whole step (tei.ocr.suspects_with) are set here on real errors:
+errors only. Three knobs of the whole step (tei.ocr.marks_with) are set here on real errors:
 a raise of that threshold (negative: lower), the repeat bonus (a pair the first pass accepted
 elsewhere in the body scores higher: one scan repeats its misreadings) and a gain on the threshold's
 shift with the document's error density. On synthetic documents the repeat bonus was neutral; the
@@ -32,27 +32,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tei import ocr  # noqa: E402
+from tei.reader import read_export  # noqa: E402
 from tei.resources import ocr_model, protected_terms  # noqa: E402
 
-RAISES = tuple(k / 16 for k in range(-4, 5))
+RAISES = tuple(k / 16 for k in range(-8, 9))
 BONUSES = (0.5, 1.0, 1.5, 2.0)
 GAINS = (1.0,)
 """With the glyph candidates the grid was made finer in the threshold (steps of 1/16, were 1/4) and
-bonus (1/2, was 1) and lost the points no fold chose in two full runs (bonus 0, density gain 1.5)."""
+bonus (1/2, was 1) and lost the points no fold chose in two full runs (bonus 0, density gain 1.5);
+with the language model's proposals it was widened to raises of ±1/2."""
 GRID = tuple(itertools.product(RAISES, BONUSES, GAINS))
-MIN_PRECISION = 0.97
+MIN_PRECISION = 0.96
 """In-sample floor, above the 0.95 target so that the leave-one-out precision keeps it. It was 0.96
-until the Kneser-Ney language model: with it, 0.96 let the choice move to a point whose
-leave-one-out precision was 0.9496, so the margin was widened (a choice made with the dev figures
-in view; the file records the leave-one-out figures it gives)."""
+until the Kneser-Ney language model, then 0.97: with it, 0.96 let the choice move to a point whose
+leave-one-out precision was 0.9496. With the renormalised model, the gates and the language model's
+proposals, floors 0.955, 0.96 and 0.965 gave leave-one-out precision 0.947, 0.955 and 0.963 (recall
+0.714, 0.709, 0.698), and 0.96 was taken back (a choice made with the dev figures in view; the file
+records the leave-one-out figures it gives)."""
 MIN_CORRECTION = 0.95
 WORKERS = 2
 """Grid points run in parallel (one process per core of the 2-core build machine)."""
-
-
-def body_of(txt: str) -> str:
-    """The 正文 body of an export file, as the gold's offsets count it."""
-    return txt[txt.index("正文：\n") + 4 : txt.rindex("\n\n描述：\n")]
 
 
 def counts(shared: Path) -> tuple[list[str], dict[tuple[float, float, float], list[tuple[int, ...]]]]:
@@ -65,14 +64,14 @@ def counts(shared: Path) -> tuple[list[str], dict[tuple[float, float, float], li
     for line in gold_path.read_text(encoding="utf-8").splitlines():
         g = json.loads(line)
         stem = Path(g["file"]).stem
-        body = body_of((shared / "corpus" / f"{stem}.txt").read_text(encoding="utf-8"))
+        body = read_export(shared / "corpus" / f"{stem}.txt").body
         _core, idx = score.core_map(body)
         allowed = score.judgeable(str(gold_path), stem, body, idx, g)
         gpos = {idx[e["offset"] + j]: c for e in g["edits"] for j, c in enumerate(e["corr"])}
         docs.append((stem, body, idx, allowed, gpos))
     global _DOCS
     _DOCS = docs
-    ocr._table(()), ocr_model(), protected_terms()  # loaded once, before the workers fork
+    ocr.candidate_table(()), ocr_model(), protected_terms()  # loaded once, before the workers fork
     with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
         rows_per_point = pool.map(_run_point, GRID)
     out = {}
@@ -91,12 +90,12 @@ def _run_point(point: tuple[float, float, float]) -> list[tuple[int, ...]]:
     """Per gold document (gold, flagged, detected, corrected right) at one grid point."""
     raise_, bonus, gain = point
     raw = json.loads((ROOT / "tei" / "data" / "ocr_model.json").read_text(encoding="utf-8"))
-    base, table, protected = ocr_model(), ocr._table(()), protected_terms()
+    base, table, protected = ocr_model(), ocr.candidate_table(()), protected_terms()
     model = dataclasses.replace(base, threshold=raw["threshold"] + raise_, repeat_bonus=bonus,
                                 density_gain=gain)  # raw: without the calibration in force
     rows = []
     for _stem, body, idx, allowed, gpos in _DOCS:
-        ppos = {idx[s.offset + j]: s.corr[j] for s in ocr.suspects_with(body, model, table, protected)
+        ppos = {idx[s.offset + j]: s.corr[j] for s in ocr.marks_with(body, model, table, protected).suspects
                 for j in range(len(s.sic))}
         ppos = {k: v for k, v in ppos.items() if allowed is None or k in allowed}
         hits = gpos.keys() & ppos.keys()

@@ -1,12 +1,16 @@
 """Build tei/data/ocr_model.json, the decision weights of the OCR step, from synthetic errors.
 
 The held-out part of ../shared/lmtext/archive-clean.txt.xz (text the character model has not seen;
-see build_lm.py) gets OCR errors drawn from tei/data/confusions.tsv in proportion to their counts
-(ERRORS_PER_1000, some in runs of two) and, for the share of errors the table cannot know, from the
-visually similar pairs of tei/data/glyphs.tsv it does not hold: that share is the Good-Turing
-estimate of the unseen mass, the table's singleton pairs over its substitutions (16.6 %).
-A logistic regression over tei.ocr.FEATURES is fitted on the first half; on the second half the
-acceptance threshold is the lowest score whose detections keep precision ≥ TARGET_PRECISION, and
+see build_lm.py) gets OCR errors (ERRORS_PER_1000, some in runs of two) of three kinds:
+- pairs of tei/data/confusions.tsv, in proportion to their counts;
+- for the share of errors the table cannot know, the Good-Turing estimate of the unseen mass (the
+  table's singleton pairs over its substitutions, 16.6 %), pairs the table does not hold: as often
+  as the table's singleton pairs are visually similar (their `right` among the glyph neighbours of
+  their `wrong` in tei/data/glyphs.tsv), a similar pair the table lacks, drawn by similarity, and
+  otherwise any character for the printed one, drawn as the singleton pairs' printed characters are.
+Candidates and features are exactly the OCR step's (tei.ocr.gather, tei.ocr.features), its gates
+included. A logistic regression over tei.ocr.FEATURES is fitted on the first half; on the second half
+the acceptance threshold is the lowest score whose detections keep precision ≥ TARGET_PRECISION, and
 cert cut points likewise for CERT_PRECISION; the share of CJK characters flagged there is the base
 rate a document's own rate is compared with. The dev gold is not used. Run after build_lm.py,
 build_confusions.py and build_glyphs.py. Deterministic (seeded).
@@ -17,22 +21,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import lzma
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_lm import LMTEXT, LMTEXT_SHA256, ROOT, sha256, split  # noqa: E402
+from build_lm import LMTEXT, LMTEXT_SHA256, ROOT, read_lmtext, sha256  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from tei import ocr  # noqa: E402
-from tei.resources import char_lm, confusions, glyph_neighbours  # noqa: E402
+from tei.charlm import ORDER, char_lm  # noqa: E402
+from tei.resources import confusions, glyph_neighbours  # noqa: E402
 
 SEED = 20261125
 HALF = 600_000
+"""Characters of held-out text for fitting, and as many for the threshold. Fitting on 900,000 with
+half the wrong candidates kept was tried: about 0.005 more recall at equal precision on the dev
+gold, for 14 min and 7 GB instead of 2 min and 2.4 GB; not kept."""
 ERRORS_PER_1000 = 5.0
 RUN_SHARE = 0.15
 TARGET_PRECISION = 0.95
@@ -43,33 +51,45 @@ NEGATIVE_SHARE = 0.25
 glyph table every position has about ten candidates, too many rows to hold at once."""
 
 
-def corrupt(text: str, rng: random.Random) -> tuple[str, dict[int, str]]:
-    """text with synthetic OCR errors, and position -> true character of each error."""
+def error_pairs() -> tuple[list[tuple[str, str, float]], list[tuple[str, float]], dict]:
+    """Weighted (wrong, right) pairs to draw errors from, the printed characters to draw an
+    arbitrary error from (weighted), and the shares that chose them."""
     pairs = [(w, r, float(n)) for w, rights in confusions().items() for r, n in rights]
-    by_right: dict[str, list[tuple[str, float]]] = {}
-    for w, r, n in pairs:
-        by_right.setdefault(r, []).append((w, n))
     seen = {(w, r) for w, r, _n in pairs}
     total = sum(n for _w, _r, n in pairs)
-    singletons = sum(1 for _w, _r, n in pairs if n == 1)
-    unseen = [(w, r, sim) for w, neighbours in glyph_neighbours().items() for r, sim in neighbours
-              if (w, r) not in seen]
-    unseen_weight = total * singletons / (total - singletons)  # its share of all weight: singletons / total
-    scale = unseen_weight / sum(sim for _w, _r, sim in unseen)
-    pairs += [(w, r, sim * scale) for w, r, sim in unseen]
+    singles = [(w, r) for w, r, n in pairs if n == 1]
+    unseen_share = len(singles) / total  # Good-Turing: the mass of pairs never seen
+    neighbours = {w: {r for r, _sim in row} for w, row in glyph_neighbours().items()}
+    similar_share = sum(r in neighbours.get(w, ()) for w, r in singles) / len(singles)
+    similar = [(w, r, sim) for w, row in glyph_neighbours().items() for r, sim in row if (w, r) not in seen]
+    scale = total * unseen_share * similar_share / (1 - unseen_share) / sum(sim for _w, _r, sim in similar)
+    pairs += [(w, r, sim * scale) for w, r, sim in similar]
+    arbitrary_weight = total * unseen_share * (1 - similar_share) / (1 - unseen_share)
+    printed = Counter(w for w, _r in singles)
+    shares = {"unseen": round(unseen_share, 4), "similar_of_unseen": round(similar_share, 4)}
+    return pairs, [(w, n * arbitrary_weight / len(singles)) for w, n in sorted(printed.items())], shares
+
+
+def corrupt(text: str, rng: random.Random) -> tuple[str, dict[int, str]]:
+    """text with synthetic OCR errors, and position -> true character of each error."""
+    pairs, printed, _shares = error_pairs()
+    by_right: dict[str, list[tuple[str, float]]] = {}  # the second error of a run: a table pair
+    for w, rights in confusions().items():
+        for r, n in rights:
+            by_right.setdefault(r, []).append((w, n))
     where: dict[str, list[int]] = {}
-    wanted = {r for _w, r, _n in pairs}
     for i, ch in enumerate(text):
-        if ch in wanted:
+        if ocr.CJK.fullmatch(ch):
             where.setdefault(ch, []).append(i)
-    usable = [(w, r, n) for w, r, n in pairs if r in where]
+    usable = [(w, r, n) for w, r, n in pairs if r in where] + [(w, None, n) for w, n in printed]
+    anywhere = [i for row in where.values() for i in row]
     noisy, truth = list(text), {}
     target = int(len(text) * ERRORS_PER_1000 / 1000)
     for w, r, _n in rng.choices(usable, weights=[n for _w, _r, n in usable], k=target):
-        i = rng.choice(where[r])
-        if i in truth or i - 1 in truth or i + 1 in truth:
+        i = rng.choice(where[r]) if r is not None else rng.choice(anywhere)
+        if i in truth or i - 1 in truth or i + 1 in truth or text[i] == w:
             continue
-        noisy[i], truth[i] = w, r
+        noisy[i], truth[i] = w, text[i]
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if nxt in by_right and rng.random() < RUN_SHARE:
             ws, ns = zip(*by_right[nxt])
@@ -82,39 +102,49 @@ def samples(text: str, truth: dict[int, str], keep_negative: float,
     """Features, labels and sample weights of the candidates in text; of the wrong ones a random
     share keep_negative is kept, each weighted 1 / keep_negative."""
     xs, ys = [], []
-    for _pos, _corr, right, x in _chunks(text, truth):
+    for _cands, right, x in _chunks(text, truth):
         keep = right | (rng.random(len(right)) < keep_negative)
-        xs.append(x[keep])
+        xs.append(ocr.expand(x[keep]).astype(np.float32))
         ys.append(right[keep])
     y = np.concatenate(ys).astype(np.float64)
     return np.vstack(xs), y, np.where(y > 0, 1.0, 1.0 / keep_negative)
 
 
-def scored(text: str, weights: np.ndarray, bias: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Score, position and proposed character of every candidate in text."""
-    parts = [(x @ weights + bias, pos, corr) for pos, corr, _right, x in _chunks(text, {})]
+def scored(text: str, weights: np.ndarray, bias: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Score, position, proposed character and source of every candidate in text."""
+    parts = [(ocr.expand(x) @ weights + bias, c.pos, c.char, c.source) for c, _right, x in _chunks(text, {})]
     return tuple(np.concatenate(column) for column in zip(*parts))
 
 
 def _chunks(text: str, truth: dict[int, str]):
-    """(positions, proposed characters, labels, features) of the candidates in text, ocr.CHUNK
-    positions at a time."""
-    lm, table = char_lm(), ocr._table(())
+    """(candidates, labels, base features) of the candidates in text, ocr.CHUNK positions at a time."""
+    table = ocr.candidate_table(())
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    ids = ocr._encode(lm, cps)
+    scan = ocr.Scan(char_lm(), char_lm().encode(cps))
     true = np.zeros(len(text), dtype=np.int64)
     true[list(truth)] = [ord(c) for c in truth.values()]
-    todo = np.flatnonzero(table.row[cps] >= 0)
+    todo = np.flatnonzero(ocr.is_cjk(cps))
     for at in range(0, len(todo), ocr.CHUNK):
-        pos, cand = ocr.candidates(table, cps, todo[at : at + ocr.CHUNK])
-        corr = table.char[cand]
-        yield pos, corr, true[pos] == corr, ocr.features(lm, table, ids, pos, cand)
+        cands = ocr.gather(scan, table, cps, todo[at : at + ocr.CHUNK])
+        yield cands, true[cands.pos] == cands.char, ocr.features(scan, cands)
+
+
+def gated(text: str, truth: dict[int, str]) -> dict[str, int]:
+    """How many errors of text the gates leave without a candidate: the printed character likelier
+    than GATE, or than PROPOSE_GATE where only the language model could propose the reading."""
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    surprise = ocr.Scan(char_lm(), char_lm().encode(cps)).surprise
+    at = np.array(sorted(truth))
+    return {"below_gate": int((surprise[at] < ocr.GATE).sum()),
+            "below_propose_gate": int((surprise[at] < ocr.PROPOSE_GATE).sum())}
 
 
 def fit(x: np.ndarray, y: np.ndarray, sample_weight: np.ndarray) -> tuple[np.ndarray, float]:
     """L2-regularised weighted logistic regression by Newton steps; weights in raw feature units."""
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-    z = np.column_stack([(x - mean) / scale, np.ones(len(x))])
+    mean, scale = x.mean(axis=0, dtype=np.float64), x.std(axis=0, dtype=np.float64) + 1e-9
+    z = np.empty((len(x), x.shape[1] + 1))
+    z[:, :-1] = (x - mean) / scale
+    z[:, -1] = 1
     w = np.zeros(z.shape[1])
     for _ in range(25):
         p = 1 / (1 + np.exp(-z @ w))
@@ -144,13 +174,11 @@ def main() -> None:
     ap.add_argument("--lmtext", type=Path, default=LMTEXT)
     ap.add_argument("--out", type=Path, default=ROOT / "tei" / "data" / "ocr_model.json")
     a = ap.parse_args()
-    if sha256(a.lmtext) != LMTEXT_SHA256:
-        raise SystemExit(f"{a.lmtext}: sha256 differs from {LMTEXT_SHA256}")
-    _train, held = split(lzma.decompress(a.lmtext.read_bytes()).decode("utf-8"))
+    _train, held = read_lmtext(a.lmtext)
     rng = random.Random(SEED)
     weights, bias = fit(*samples(*corrupt(held[:HALF], rng), NEGATIVE_SHARE, np.random.default_rng(SEED)))
     noisy, truth = corrupt(held[HALF : 2 * HALF], rng)
-    score, pos2, corr2 = scored(noisy, weights, bias)
+    score, pos2, corr2, source2 = scored(noisy, weights, bias)
     best = best_per_position(score, pos2)
     right = np.array([int(p) in truth for p in pos2[best]], dtype=np.float64)
     model = {"generator": "scripts/build_ocr_model.py", "lmtext_sha256": LMTEXT_SHA256,
@@ -161,7 +189,10 @@ def main() -> None:
     hits = sum(truth.get(int(p)) == chr(c) for p, c in zip(pos2[best][kept], corr2[best][kept]))
     model["flag_rate"] = round(int(kept.sum()) / len(ocr.CJK.findall(noisy)), 6)
     model["synthetic"] = {"errors": len(truth), "flagged": int(kept.sum()),
-                          "detected": int(right[kept].sum()), "corrected": int(hits)}
+                          "detected": int(right[kept].sum()), "corrected": int(hits),
+                          "flagged_by_source": {ocr.SOURCE_NAMES[ocr.Source(k)]: int((source2[best][kept] == k).sum())
+                                                for k in ocr.Source},
+                          **gated(noisy, truth), **error_pairs()[2]}
     a.out.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(model["synthetic"]), f"{a.out}: sha256 {sha256(a.out)}")
 

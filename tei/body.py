@@ -1,8 +1,8 @@
-"""Structure + suspects → `<text>`: the sole maker of body elements and of `<choice>`.
+"""Structure + suspects → `<text>`: the sole maker of body elements, of `<choice>` and `<unclear>`.
 
 Every body character is emitted once, in order: container elements take only their children,
 all others take the body text of their range (the export's line-start markers excepted), with
-suspected OCR errors as choice/sic/corr and line breaks inside a part as `<lb/>`. This is the
+suspected OCR errors as choice/sic/corr, unreadable OCR regions as `<unclear>` and line breaks inside a part as `<lb/>`. This is the
 no-loss guarantee by construction, for a structure that covers the body: check_coverage says
 whether one does (the letters step's may not; structure.build_structure's always does), and a
 suspect is only marked where its `sic` is exactly the body's text.
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from .errors import UncoveredText
-from .model import Node, Structure, Suspect
+from .model import Node, Structure, Suspect, Unclear
 from .layout import NEWLINE_INDENTS
 from .vocab import CLARK, CONTAINERS, OCR_RESP_ID, root, sub, tei
 
@@ -55,10 +55,11 @@ def _check_gap(body: str, node: Node, start: int, end: int, markers: "_Markers")
 
 
 def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = (),
-               markers: Sequence[tuple[int, int]] = ()) -> etree._Element:
+               markers: Sequence[tuple[int, int]] = (), unclear: Sequence[Unclear] = ()) -> etree._Element:
     """The `<text>` element for `body` laid out by `structure` (which covers it: see
-    check_coverage), with `suspects` marked and the export's `markers` left out."""
-    renderer = _Renderer(body, suspects, _Markers(body, markers))
+    check_coverage), with `suspects` and `unclear` regions marked (a region is cut where an
+    element ends; suspects inside one are not marked) and the export's `markers` left out."""
+    renderer = _Renderer(body, suspects, _Markers(body, markers), unclear)
     text = root("text")
     renderer.fill(sub(text, "body"), Node("body", 0, len(body), children=structure.divs), TEXT_BODY_DEPTH)
     return text
@@ -98,11 +99,12 @@ class _Markers:
 
 
 class _Renderer:
-    def __init__(self, body: str, suspects: Sequence[Suspect], markers: _Markers):
+    def __init__(self, body: str, suspects: Sequence[Suspect], markers: _Markers, unclear: Sequence[Unclear] = ()):
         self.body = body
         self.markers = markers
         self.suspects = sorted(suspects, key=lambda s: s.offset)
         self.suspect_offsets = [s.offset for s in self.suspects]
+        self.unclear = sorted(unclear, key=lambda u: u.offset)
 
     def fill(self, element: etree._Element, node: Node, depth: int) -> None:
         """Put the content of `node` into `element` (already created with its attributes).
@@ -116,7 +118,7 @@ class _Renderer:
         body = self.body
         inner = NEWLINE_INDENTS[depth + 1]
         child_element = None
-        marked = self.markers.spans or self.suspects  # else every leaf is its body slice as it stands
+        marked = self.markers.spans or self.suspects or self.unclear  # else every leaf is its body slice as it stands
         for child in node.children:
             tag, start, end, attrs, children = child
             child_element = etree.SubElement(element, CLARK[tag], dict(attrs) if attrs else None)
@@ -143,9 +145,20 @@ class _Renderer:
         self._text(element, cursor, node.end)
 
     def _text(self, element: etree._Element, start: int, end: int) -> None:
-        """Append body[start:end] to a leaf-like element, markers left out and suspects marked."""
+        """Append body[start:end] to a leaf-like element, markers left out, unclear regions and
+        suspects marked."""
         if start >= end:
             return
+        position = start
+        for region in self._unclear_in(start, end):
+            region_start, region_end = max(region.offset, start), min(region.offset + region.length, end)
+            self._marked_text(element, position, region_start)
+            self._append_text(sub(element, "unclear", reason=region.reason), self.markers.strip(region_start, region_end))
+            position = region_end
+        self._marked_text(element, position, end)
+
+    def _marked_text(self, element: etree._Element, start: int, end: int) -> None:
+        """Append body[start:end] to a leaf-like element, markers left out and suspects marked."""
         position = start
         for suspect in self._suspects_in(start, end):
             suspect_end = suspect.offset + len(suspect.sic)
@@ -158,11 +171,17 @@ class _Renderer:
         self._append_text(element, self.markers.strip(position, end))
 
     def _plain(self, start: int, end: int) -> bool:
-        """No marker and no suspect in [start, end): the text there is the body slice as it stands."""
+        """No marker, suspect or unclear region in [start, end): the text there is the body slice as it stands."""
         if self.markers.any_in(start, end):
             return False
         first_suspect = bisect.bisect_left(self.suspect_offsets, start)
-        return first_suspect == len(self.suspects) or self.suspect_offsets[first_suspect] >= end
+        return ((first_suspect == len(self.suspects) or self.suspect_offsets[first_suspect] >= end)
+                and not self._unclear_in(start, end))
+
+    def _unclear_in(self, start: int, end: int) -> list[Unclear]:
+        """The unclear regions overlapping [start, end) with text there, by offset (they are few)."""
+        return [u for u in self.unclear if u.offset < end and u.offset + u.length > start
+                and self.body[max(u.offset, start) : min(u.offset + u.length, end)].strip()]
 
     def _suspects_in(self, start: int, end: int) -> list[Suspect]:
         """The suspects starting in [start, end), by offset."""

@@ -18,7 +18,7 @@ from .errors import UncoveredText
 from .header import HeaderOptions
 from .language import detect_language
 from .letters import find_letters
-from .ocr import find_suspects
+from .ocr import OcrMarks, find_ocr_marks
 from .model import Conversion, Document
 from .reader import parse_export, read_export
 from .structure import build_structure, split_parts
@@ -77,15 +77,15 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
             structure = None
     if structure is None:
         structure = build_structure(document, parts)
-    suspects = tuple(find_suspects(body, extra_confusions=options.extra_confusions,
-                                   protected=options.protected)) if options.ocr else ()
+    marks = find_ocr_marks(body, extra_confusions=options.extra_confusions,
+                           protected=options.protected) if options.ocr else OcrMarks((), ())
     header_options = HeaderOptions(
         version=__version__,
         language=detect_language(body),
         ocr_marked=options.ocr,
         timestamp=_timestamp() if options.timestamp else None,
     )
-    conversion = Conversion(document=document, structure=structure, suspects=suspects, markers=markers)
+    conversion = Conversion(document=document, structure=structure, suspects=marks.suspects, markers=markers)
     return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
 
 

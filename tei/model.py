@@ -132,7 +132,18 @@ class Suspect:
     cert: Cert
     gain: float = 0.0
     source: str = ""
-    """Where the candidate came from: confusion, glyph, lexicon, user."""
+    """Where the reading came from: confusion (the OCR confusion table), glyph (a look-alike from the
+    glyph table), lm (the language model's proposal) or user (a pair of the user's file); a run
+    whose readings came from different places says confusion."""
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """A region body[offset:offset+length] the OCR step found unreadable (OCR garbage)."""
+
+    offset: int
+    length: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -154,3 +165,5 @@ class Conversion:
     suspects: tuple[Suspect, ...] = field(default=())
     markers: tuple[tuple[int, int], ...] = field(default=())
     """The body's line-start markers (SplitBody.markers), left out of the text."""
+    unclear: tuple[Unclear, ...] = field(default=())
+    """OCR garbage regions, encoded as <unclear>."""

@@ -1,175 +1,292 @@
-"""Find suspected OCR substitutions in a body text: text -> list[Suspect]; knows nothing of XML.
+"""Find suspected OCR errors in a body text: text -> OcrMarks (suspects and unclear regions);
+knows nothing of XML.
 
-Noisy channel, one character at a time: every CJK character the archive's OCR engine is known to
-misread (tei/data/confusions.tsv) gets the readings it was misread from as candidates, and every
-character gets its most similar-looking characters (tei/data/glyphs.tsv, from rendered glyphs):
-one OCR error in five or six is a pair the confusion table never saw, mostly such look-alikes
-(枪/抢, 弩/弯). Each
-candidate is described by FEATURES: how it changes the log probability of itself and the three
-characters after it under a character 4-gram model of the archive's clean text (interpolated
-modified Kneser-Ney, tei/data/charlm.npz), and how often the OCR made that confusion. A logistic
-score over them (tei/data/ocr_model.json, fitted on synthetic errors in held-out archive text, not
-on the dev gold) accepts the best candidate of a position when it reaches the threshold, lowered
-or raised by the document's own error density. Errors come in runs (阶毅致人 -> 阶级敌人), so
-accepted readings are put in and their neighbours scored again. One scan repeats its misreadings,
-so after the first pass a pair accepted n times elsewhere in the body adds repeat_bonus × ln(1 + n)
-to its score everywhere else. That bonus, a raise of the threshold and a gain on the density shift
-are set on the dev gold and reported leave-one-document-out (tei/data/ocr_calibration.json).
+Noisy channel, one character at a time. Candidate readings of a printed character come from three
+places: the readings this archive's OCR engine is known to have misprinted it for
+(tei/data/confusions.tsv), its most similar-looking characters (tei/data/glyphs.tsv, from rendered
+glyphs; one OCR error in five or six is a pair the confusion table never saw, mostly such
+look-alikes: 枪/抢, 弩/弯), and, where the printed character is very improbable, the characters the
+language model itself expects there after the characters before it (帝同主义 -> 帝国主义: the
+rest of the errors are pairs no table can know). Only characters the model finds improbable in
+their place are looked at (GATE).
+
+Each candidate is described by FEATURES: how it changes the log probability of itself and the three
+characters after it under a character 4-gram model of the archive's clean text (tei.charlm), how
+often the OCR made that confusion and where the candidate came from. A logistic score over them
+(tei/data/ocr_model.json, fitted on synthetic errors in held-out archive text, not on the dev gold)
+accepts the best candidate of a position when it reaches the threshold, lowered or raised by the
+document's own error density. Errors come in runs (阶毅致人 -> 阶级敌人), so accepted readings are
+put in and their neighbours scored again; at the end a reading in a run is taken back when the
+printed character reads as well with its corrected neighbours (战裁 -> 战线, not 路线). One scan
+repeats its misreadings, so after the first pass a pair accepted n times elsewhere in the body adds
+repeat_bonus × ln(1 + n) to its score everywhere else. That bonus, a raise of the threshold and a
+gain on the density shift are set on the dev gold and reported leave-one-document-out
+(tei/data/ocr_calibration.json).
+
+Runs where nearly every character is improbable (OCR garbage, as at the end of a stencil copy) are
+not corrected character by character: they become Unclear regions.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import IntEnum
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from tei.model import Cert, Suspect
-from tei.resources import (BITS, ORDER, CharLM, OcrModel, char_lm, confusions, glyph_neighbours,
-                           ocr_model, protected_terms)
+from tei.charlm import NONE, ORDER, CharLM, char_lm
+from tei.model import Cert, Suspect, Unclear
+from tei.resources import OcrModel, confusions, glyph_pairs, ocr_model, protected_terms
 
-UNSEEN = -16.0
-"""Log probability of a token the model never saw."""
 PASSES = 3
 """Rounds of scoring: the first over every candidate, the next ones around accepted readings."""
-CHUNK = 2048
+CHUNK = 4096
 """Positions scored at once (bounds memory on long bodies)."""
+GATE = 3.0
+"""A position is looked at only when the printed character's ln P given the three before it is at
+most -GATE: it skips about 45 % of positions, and 4 of the 3,132 synthetic errors of
+scripts/build_ocr_model.py (no accepted reading of the dev gold lay below it before it was set)."""
+PROPOSE_GATE = 7.0
+"""The language model proposes readings only where the printed character's ln P is at most
+-PROPOSE_GATE (about a fifth of positions; 85 % of the dev gold errors no table proposes)."""
+PROPOSALS = 8
+"""Readings the language model proposes at a position: its likeliest after the three characters
+before it, and as many after the two before it."""
+REVERT_MARGIN = 2.0
+"""A reading in a run of readings is taken back when the printed character, with the other
+readings in place, makes the text at most this much less likely (nats)."""
 DENSITY_PRIOR_CHARS = 3000
 DENSITY_SHIFT_MAX = 3.0
 USER_COUNT = 5
 """Count given to a user confusion pair without one."""
 GLYPH_COUNT = 1
-"""Count given to a pair of visually similar characters the OCR was never seen to confuse: as rare
-as the rarest pair it was seen to confuse; the `glyph` feature lets the model weigh such pairs apart."""
-FEATURES = ("d0", "d1", "d2", "d3", "alt0", "prior", "lncount", "lnfreq_sic", "order_base",
-            "order_alt", "min_left_right", "losses", "base0", "glyph", "similarity")
+"""Count given to a pair of visually similar characters the OCR was never seen to confuse, and to a
+reading the language model proposes: as rare as the rarest pair it was seen to confuse; the
+`glyph` and `proposed` features let the model weigh such candidates apart."""
+GARBAGE_WINDOW = 12
+GARBAGE_UNSEEN = 0.9
+GARBAGE_SURPRISE = 8.5
+"""A region is OCR garbage where, over GARBAGE_WINDOW characters or more, at least GARBAGE_UNSEEN of
+them are CJK characters the model never saw after the character before them and their mean -ln P
+is at least GARBAGE_SURPRISE nats (ordinary text of the archive: about 3.6). On the dev corpus this
+finds one region, mojibake (颜庑┍?沂录??院笕宋抟…); shorter windows or lower bars also took runs of
+Tang-era names and transliterations."""
+UNCLEAR_REASON = "illegible"
+
+BASE_FEATURES = ("d0", "d1", "d2", "d3", "alt0", "prior", "lncount", "lnfreq_sic", "order_base",
+                 "order_alt", "min_left_right", "losses", "base0", "glyph", "similarity", "proposed")
 """Per candidate: LM log-prob change at the character (d0) and the 3 after it, LM log prob of the
 candidate, channel log odds, ln count of the pair, ln frequency of the printed character, summed
 n-gram orders matched before and after the change, the smaller of the change at the character and
 after it, the sum of the changes that are losses, LM log prob of the printed character, 1 for a
-candidate only the glyph table proposes, the glyph similarity of the pair (0 when not listed)."""
-QUADRATIC = (0, 1, 2, 3, 4, 5, 6, 9, 12, 13, 14)
+candidate only the glyph table proposes, the glyph similarity of the pair (0 when not listed), 1 for
+a candidate only the language model proposes. (The LM log prob of the two characters after the
+printed one was tried as two more features: no better on synthetic errors, worse on the dev gold.)"""
+QUADRATIC = (0, 1, 2, 3, 4, 5, 6, 9, 12, 13, 14, 15)
 """Indices into BASE_FEATURES whose pairwise products (and squares) are features too: the LM gains
 interact (a gain at the character is worth more when the characters after it agree), which a
-linear score cannot express; on the synthetic held-out set this raises recall at 95 % precision
-from 0.682 to 0.710."""
-BASE_FEATURES = FEATURES
-FEATURES = BASE_FEATURES + tuple(f"{BASE_FEATURES[i]}*{BASE_FEATURES[j]}"
-                                 for a, i in enumerate(QUADRATIC) for j in QUADRATIC[a:])
+linear score cannot express."""
 _PAIRS = np.array([(i, j) for a, i in enumerate(QUADRATIC) for j in QUADRATIC[a:]])
+FEATURES = BASE_FEATURES + tuple(f"{BASE_FEATURES[i]}*{BASE_FEATURES[j]}" for i, j in _PAIRS)
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+
+
+class Source(IntEnum):
+    """Where a candidate reading comes from (Suspect.source names them)."""
+
+    CONFUSION = 0
+    GLYPH = 1
+    USER = 2
+    LM = 3
+
+
+SOURCE_NAMES = {Source.CONFUSION: "confusion", Source.GLYPH: "glyph", Source.USER: "user", Source.LM: "lm"}
 
 
 @dataclass(frozen=True)
-class _Table:
-    """Candidates as arrays: code point cp has rows start[row[cp]]:start[row[cp] + 1] (row -1: none)."""
+class OcrMarks:
+    """What the OCR step found in one body: suspected substitutions and unreadable regions, each
+    sorted by offset; no suspect lies in a region."""
+
+    suspects: tuple[Suspect, ...]
+    unclear: tuple[Unclear, ...]
+
+
+@dataclass(frozen=True)
+class CandidateTable:
+    """The tables' candidates as arrays: code point cp has rows start[row[cp]]:start[row[cp] + 1]
+    (row -1: none)."""
 
     row: np.ndarray
     start: np.ndarray
     token: np.ndarray
     char: np.ndarray
-    prior: np.ndarray
-    """ln count(wrong -> right) - ln freq(right): the channel's log odds up to a constant."""
     lncount: np.ndarray
-    user: np.ndarray
-    glyph: np.ndarray
-    """True for a candidate only the glyph table proposes (no observed confusion, no user pair)."""
+    """ln count of the pair (wrong -> right)."""
+    source: np.ndarray
     similarity: np.ndarray
     """Glyph similarity of the pair, 0 when the glyph table does not list it."""
-    wrong: np.ndarray
-    """Code point of the printed character of each candidate."""
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate readings at body positions, one per row."""
+
+    pos: np.ndarray
+    token: np.ndarray
+    char: np.ndarray
+    lncount: np.ndarray
+    source: np.ndarray
+    similarity: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+    def take(self, rows: np.ndarray) -> "Candidates":
+        return Candidates(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+    @staticmethod
+    def join(parts: list["Candidates"]) -> "Candidates":
+        return Candidates(*(np.concatenate([getattr(p, f) for p in parts]) for f in Candidates.__dataclass_fields__))
+
+
+def load_data() -> None:
+    """Load the step's data now rather than at the first body: the language model (memory-mapped),
+    the decision model, the candidate table and the protected terms. Meant as the initializer of a
+    worker process (ProcessPoolExecutor(initializer=load_data)). The step calls no BLAS routine
+    (its one matrix product is an einsum), so a worker needs no thread pinning: it uses one core."""
+    char_lm(), ocr_model(), candidate_table(()), protected_terms()
 
 
 def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]] | None = None,
                   protected: Iterable[str] | None = None) -> list[Suspect]:
-    """Suspected OCR substitutions in body, sorted by offset and non-overlapping.
+    """Suspected OCR substitutions in body, sorted by offset and non-overlapping (find_ocr_marks
+    without the unclear regions)."""
+    return list(find_ocr_marks(body, extra_confusions=extra_confusions, protected=protected).suspects)
+
+
+def find_ocr_marks(body: str, *, extra_confusions: Iterable[tuple[str, str, int]] | None = None,
+                   protected: Iterable[str] | None = None) -> OcrMarks:
+    """Suspected OCR substitutions and unreadable regions of body.
 
     Args:
         body: the 正文 text exactly as in the file; offsets index its code points.
         extra_confusions: user pairs (wrong, right, count) added to the packaged table.
         protected: user terms never flagged, added to the packaged list.
     """
-    return suspects_with(body, ocr_model(), _table(tuple(extra_confusions or ())),
-                         protected_terms() + tuple(protected or ()))
+    return marks_with(body, ocr_model(), candidate_table(tuple(extra_confusions or ())),
+                      protected_terms() + tuple(protected or ()))
 
 
-def suspects_with(body: str, model: OcrModel, table: _Table, protected: tuple[str, ...]) -> list[Suspect]:
-    """find_suspects with a given decision model, candidate table and protected terms (the build
+def marks_with(body: str, model: OcrModel, table: CandidateTable, protected: tuple[str, ...]) -> OcrMarks:
+    """find_ocr_marks with a given decision model, candidate table and protected terms (the build
     script calibrates the model with it)."""
     lm = char_lm()
     cps = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ids = _encode(lm, cps)
-    open_ = (table.row[cps] >= 0) & ~_protected_mask(body, protected)
+    ids = lm.encode(cps)
+    scan = Scan(lm, ids)
+    unclear = garbage_regions(scan, cps)
+    open_ = is_cjk(cps) & ~_protected_mask(body, protected)
+    for region in unclear:
+        open_[region.offset : region.offset + region.length] = False
     threshold = model.threshold
-    accepted: dict[int, tuple[int, float]] = {}
+    accepted: dict[int, tuple[Candidates, float]] = {}
     todo = np.flatnonzero(open_)
-    seen = np.zeros(len(table.token))
-    bonus = np.zeros(len(table.token))
+    seen: dict[int, int] = {}
     for n in range(PASSES):
-        best = _best(lm, model, table, ids, cps, todo, bonus)
+        best = _best(scan, model, table, cps, todo, _bonus(model, seen))
         if n == 0:
             threshold -= model.density_gain * _density_shift(
-                body, sum(v[1] >= threshold for v in best.values()), model.flag_rate)
-        found = {i: v for i, v in best.items() if v[1] >= threshold}
-        if not found:
+                body, int((best[1] >= threshold).sum()), model.flag_rate)
+        cands, score = best
+        keep = score >= threshold
+        if not keep.any():
             break
-        accepted.update(found)
-        for i, (k, _score) in found.items():
-            ids[i + ORDER - 1] = table.token[k]
-            open_[i] = False
-            seen[k] += 1
-        near = np.unique(np.array([j for i in found for j in range(i - ORDER + 1, i + ORDER)]))
+        found, score = cands.take(np.flatnonzero(keep)), score[keep]
+        for k, i in enumerate(found.pos.tolist()):
+            accepted[i] = (found.take(np.array([k])), float(score[k]))
+            key = int(cps[i]) << 21 | int(found.char[k])
+            seen[key] = seen.get(key, 0) + 1
+        ids[found.pos + ORDER - 1] = found.token
+        open_[found.pos] = False
+        scan = Scan(lm, ids)
+        near = np.unique((found.pos[:, None] + np.arange(1 - ORDER, ORDER)).ravel())
         near = near[(near >= 0) & (near < len(body))]
         todo = near[open_[near]]
         if model.repeat_bonus and n == 0:
-            bonus = model.repeat_bonus * np.log1p(seen)
-            again = np.flatnonzero(open_ & np.isin(cps, table.wrong[seen > 0]))
-            todo = np.union1d(todo, again)
-    return _merge(body, model, table, accepted)
+            wrongs = np.array(sorted({key >> 21 for key in seen}), dtype=np.uint32)
+            todo = np.union1d(todo, np.flatnonzero(open_ & np.isin(cps, wrongs)))
+    _take_back(scan, cps, accepted)
+    return OcrMarks(tuple(_merge(body, model, accepted)), tuple(unclear))
+
+
+class Scan:
+    """The language model's view of a text under the readings accepted so far: its padded token ids,
+    the entry chain of every position (CharLM.chains), and per padded position the token's ln P and
+    longest matched order."""
+
+    def __init__(self, lm: CharLM, ids: np.ndarray):
+        self.lm, self.ids = lm, ids
+        self.chain = lm.chains(ids)
+        logprob, order = lm.logprob(self.chain[1:], self.chain[:-1])
+        self.logprob, self.order = np.r_[0.0, logprob], np.r_[1, order]
+
+    @property
+    def surprise(self) -> np.ndarray:
+        """-ln P of each character of the text (not the padding)."""
+        return -self.logprob[ORDER - 1 : len(self.ids) - ORDER + 1]
+
+
+def is_cjk(cps: np.ndarray) -> np.ndarray:
+    """True where a code point is a CJK ideograph (the characters CJK matches)."""
+    out = np.zeros(len(cps), dtype=bool)
+    for lo, hi in _CJK_RANGES:
+        out |= (cps >= lo) & (cps <= hi)
+    return out
 
 
 @lru_cache(maxsize=8)
-def _table(extra: tuple[tuple[str, str, int], ...]) -> _Table:
+def candidate_table(extra: tuple[tuple[str, str, int], ...]) -> CandidateTable:
     """Candidate arrays of the packaged confusions, the visually similar characters the OCR was never
-    seen to confuse and user pairs; readings the LM never saw dropped."""
+    seen to confuse and user pairs; readings the LM does not know dropped. Per printed character the
+    confusions come first (most frequent first), then the look-alikes (most similar first), then the
+    user's new pairs."""
     lm = char_lm()
-    # wrong -> right -> (count, user pair, glyph only, glyph similarity)
-    rows: dict[str, dict[str, tuple[int, bool, bool, float]]] = {}
-    for wrong, rights in confusions().items():
-        rows[wrong] = {r: (n, False, False, 0.0) for r, n in rights}
-    for wrong, neighbours in glyph_neighbours().items():
-        row = rows.setdefault(wrong, {})
-        for r, sim in neighbours:
-            n, u, g, _ = row.get(r, (GLYPH_COUNT, False, True, 0.0))
-            row[r] = (n, u, g, sim)
-    for wrong, right, n in extra:
-        row = rows.setdefault(wrong, {})
-        count, _u, glyph_only, sim = row.get(right, (0, False, True, 0.0))
-        row[right] = (n if glyph_only else count + n, True, False, sim)
+    pairs = [(ord(w), ord(r), n) for w, rights in confusions().items() for r, n in rights]
+    wrong, right, count = (np.array(column, dtype=np.int64) for column in zip(*pairs))
+    g_wrong, g_right, g_similarity = glyph_pairs()
+    key, g_key = wrong << 21 | right, g_wrong << 21 | g_right
+    order = np.argsort(g_key)
+    at = np.minimum(np.searchsorted(g_key[order], key), len(g_key) - 1)
+    similarity = np.where(g_key[order][at] == key, g_similarity[order][at], 0.0)
+    new = ~np.isin(g_key, key)
+    wrong, right = np.r_[wrong, g_wrong[new]], np.r_[right, g_right[new]]
+    count = np.r_[count, np.full(int(new.sum()), GLYPH_COUNT)]
+    source = np.r_[np.full(len(key), Source.CONFUSION), np.full(int(new.sum()), Source.GLYPH)].astype(np.int8)
+    similarity = np.r_[similarity, g_similarity[new]]
+    for w, r, n in extra:
+        hit = np.flatnonzero((wrong == ord(w)) & (right == ord(r)))
+        if len(hit):
+            k = hit[0]
+            count[k] = n if source[k] == Source.GLYPH else count[k] + n
+            source[k] = Source.USER
+        else:
+            wrong, right, count = np.r_[wrong, ord(w)], np.r_[right, ord(r)], np.r_[count, n]
+            source, similarity = np.r_[source, np.int8(Source.USER)], np.r_[similarity, 0.0]
+    keep = is_cjk(wrong) & is_cjk(right) & (wrong != right) & (lm.lut[right] >= 2)
+    rows = np.flatnonzero(keep)
+    rows = rows[np.argsort(wrong[rows], kind="stable")]
+    wrong = wrong[rows]
+    starts = np.flatnonzero(np.r_[True, wrong[1:] != wrong[:-1]])
     row_of = np.full(0x110000, -1, dtype=np.int64)
-    start, token, char, prior, lncount, user, glyph, similarity, wrongs = [0], [], [], [], [], [], [], [], []
-    for wrong in sorted(rows):
-        keep = [(r, n, u, g, sim) for r, (n, u, g, sim) in rows[wrong].items()
-                if CJK.fullmatch(r) and r != wrong and lm.lut[ord(r)] >= 2]
-        if not CJK.fullmatch(wrong) or not keep:
-            continue
-        row_of[ord(wrong)] = len(start) - 1
-        for r, n, u, g, sim in keep:
-            tok = lm.lut[ord(r)]
-            token.append(tok)
-            char.append(ord(r))
-            prior.append(np.log(n) - _lookup(lm, 1, np.array([tok], dtype=np.uint64))[0, 0])
-            user.append(u)
-            glyph.append(g)
-            similarity.append(sim)
-            wrongs.append(ord(wrong))
-            lncount.append(np.log(n))
-        start.append(len(token))
-    return _Table(row_of, np.array(start), np.array(token, dtype=np.uint64), np.array(char),
-                  np.nan_to_num(np.array(prior)), np.array(lncount), np.array(user, dtype=bool),
-                  np.array(glyph, dtype=bool), np.array(similarity), np.array(wrongs, dtype=np.uint32))
+    row_of[wrong[starts]] = np.arange(len(starts))
+    char = right[rows]
+    return CandidateTable(row_of, np.r_[starts, len(rows)], lm.lut[char].astype(np.int64), char,
+                          np.log(count[rows].astype(np.float64)), source[rows], similarity[rows])
 
 
 def _protected_mask(body: str, terms: Iterable[str]) -> np.ndarray:
@@ -183,99 +300,113 @@ def _protected_mask(body: str, terms: Iterable[str]) -> np.ndarray:
     return mask
 
 
-def _encode(lm: CharLM, cps: np.ndarray) -> np.ndarray:
-    """Token ids of code points, padded with ORDER - 1 line boundaries on each side."""
-    pad = np.zeros(ORDER - 1, dtype=np.uint64)
-    return np.concatenate([pad, lm.lut[cps], pad])
+def proposals(scan: Scan, cps: np.ndarray, todo: np.ndarray, listed: Candidates) -> Candidates:
+    """The language model's likeliest readings at the positions of todo after the characters before
+    them (PROPOSALS after the three before, as many after the two before), CJK and not the printed
+    character nor a reading already listed there."""
+    lm = scan.lm
+    p = todo + ORDER - 1
+    pos, token, logp = [], [], []
+    for n in (ORDER, ORDER - 1):
+        context = scan.chain[p - 1, n - 2]
+        held = context >= 0
+        start, end = lm.children(n, context[held])
+        size = end - start
+        owner = np.repeat(todo[held], size)
+        entry = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size) + np.repeat(start, size)
+        lp = lm.entry_logp(n, entry)
+        order = np.lexsort((-lp, owner))
+        rank = np.arange(len(order)) - np.repeat(np.cumsum(size) - size, size)
+        best = order[rank < PROPOSALS]
+        pos.append(owner[best])
+        token.append(lm.last_token(n, entry[best]))
+        logp.append(lp[best])
+    pos, token = np.concatenate(pos), np.concatenate(token)
+    char = lm.chars[np.maximum(token - 2, 0)].astype(np.int64)
+    fresh = (token >= 2) & is_cjk(char) & (char != cps[pos])
+    key = pos.astype(np.int64) << 21 | char
+    fresh &= ~np.isin(key, listed.pos.astype(np.int64) << 21 | listed.char)
+    _, first = np.unique(key, return_index=True)
+    once = np.zeros(len(key), dtype=bool)
+    once[first] = True
+    rows = np.flatnonzero(fresh & once)
+    count = len(rows)
+    return Candidates(pos[rows], token[rows], char[rows], np.zeros(count), np.full(count, Source.LM, dtype=np.int8),
+                      np.zeros(count))
 
 
-def _lookup(lm: CharLM, n: int, key: np.ndarray) -> np.ndarray:
-    """(len(key), 4): the CharLM.stats row of each order-n key, NaN where it is unknown.
-
-    The keys are searched in sorted order: several times faster on tables of millions of keys.
-    """
-    keys = lm.keys[n - 1]
-    order = np.argsort(key, kind="stable")
-    at = np.empty(len(key), dtype=np.int64)
-    at[order] = np.searchsorted(keys, key[order])
-    at = np.minimum(at, len(keys) - 1)
-    found = keys[at] == key
-    return np.where(found[:, None], lm.stats[n - 1][at], np.nan)
-
-
-def _key(tokens: np.ndarray, end: np.ndarray | int, n: int) -> np.ndarray:
-    """Keys of the n-grams ending at index end of each row of tokens (2-d) or of tokens (1-d)."""
-    key = np.zeros(np.shape(end) if tokens.ndim == 1 else len(tokens), dtype=np.uint64)
-    for j in range(n - 1, -1, -1):
-        col = tokens[end - j] if tokens.ndim == 1 else tokens[:, end - j]
-        key = (key << np.uint64(BITS)) | col
-    return key
-
-
-def _counts(lm: CharLM, ids: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """(len(ends), ORDER + 1, 4): for the n-gram of ids ending at each end (n = 1..ORDER; n = 0
-    holds the token total), its CharLM.stats row."""
-    out = np.full((len(ends), ORDER + 1, 4), np.nan)
-    out[:, 0, 0] = lm.log_total
-    for n in range(1, ORDER + 1):
-        ok = ends >= n - 1
-        out[ok, n] = _lookup(lm, n, _key(ids, ends[ok], n))
-    return out
-
-
-def _logprob(lm: CharLM, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Interpolated modified Kneser-Ney ln P and longest matched order (0: unseen token) of the
-    tokens at positions 1.. of counts (m, k + 1, ORDER + 1, 4), each with the position before it
-    as context."""
-    prev, cur = counts[:, :-1], counts[:, 1:]
-    seen = ~np.isnan(cur[..., 1, 1])
-    prob = np.exp(np.where(seen, cur[..., 1, 1] - lm.log_cctotal, UNSEEN))
-    order = seen.astype(np.float64)
-    for n in range(2, ORDER + 1):
-        d1, d2, d3 = lm.discount[n - 1]
-        den, mass = np.exp(prev[..., n - 1, 2]), np.exp(prev[..., n - 1, 3])
-        count = np.exp(np.nan_to_num(cur[..., n, 1], nan=-np.inf))
-        d = np.where(count < 1.5, d1, np.where(count < 2.5, d2, d3))
-        prob = np.where(np.isnan(den), prob, (np.maximum(count - d, 0) + mass * prob) / den)
-        order = np.where(count > 0, n, order)
-    return np.log(prob), order
-
-
-def candidates(table: _Table, cps: np.ndarray, todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(position, table index) of every candidate reading at the positions todo."""
+def gather(scan: Scan, table: CandidateTable, cps: np.ndarray, todo: np.ndarray) -> Candidates:
+    """Every candidate reading at the positions of todo that pass the GATE: the tables' and, where
+    the printed character is improbable enough, the language model's proposals; sorted by position."""
+    surprise = -scan.logprob[todo + ORDER - 1]
+    todo = todo[surprise >= GATE]
+    surprise = surprise[surprise >= GATE]
     rows = table.row[cps[todo]]
+    listed_at, rows = todo[rows >= 0], rows[rows >= 0]
     lo, hi = table.start[rows], table.start[rows + 1]
-    pos = np.repeat(todo, hi - lo)
-    first = np.repeat(np.cumsum(hi - lo) - (hi - lo), hi - lo)
-    return pos, np.arange(len(pos)) - first + np.repeat(lo, hi - lo)
+    pos = np.repeat(listed_at, hi - lo)
+    k = np.arange(len(pos)) - np.repeat(np.cumsum(hi - lo) - (hi - lo), hi - lo) + np.repeat(lo, hi - lo)
+    listed = Candidates(pos, table.token[k], table.char[k], table.lncount[k], table.source[k], table.similarity[k])
+    proposed = proposals(scan, cps, todo[surprise >= PROPOSE_GATE], listed)
+    both = Candidates.join([listed, proposed])
+    return both.take(np.argsort(both.pos, kind="stable"))
 
 
-def features(lm: CharLM, table: _Table, ids: np.ndarray, pos: np.ndarray,
-             cand: np.ndarray) -> np.ndarray:
-    """The FEATURES of each candidate (rows) given the padded token ids of the text: the
-    BASE_FEATURES, then the products of the QUADRATIC ones.
+def features(scan: Scan, cands: Candidates) -> np.ndarray:
+    """The BASE_FEATURES of each candidate (rows) given the text's scan (expand() adds the
+    products of the QUADRATIC ones).
 
-    Counts of the unchanged text are looked up once per position; for a candidate only the n-grams
-    that contain it are looked up again.
+    Only the n-grams that contain the candidate are looked up, shortest first: an n-gram the model
+    does not hold cannot be part of a longer one it holds, so most wrong candidates cost a few
+    lookups.
     """
-    ends = pos[:, None] + np.arange(ORDER - 2, 2 * ORDER - 1)
-    uniq, inv = np.unique(ends, return_inverse=True)
-    base = _counts(lm, ids, uniq)[inv.reshape(ends.shape)]
-    alt = base.copy()
-    win = np.lib.stride_tricks.sliding_window_view(ids, 2 * ORDER - 1)[pos].copy()
-    win[:, ORDER - 1] = table.token[cand]
+    lm, ids, chain = scan.lm, scan.ids, scan.chain
+    p = cands.pos + ORDER - 1
+    alt = np.empty((len(p), ORDER + 1, ORDER), dtype=np.int64)
+    alt[:, 0] = chain[p - 1]
+    alt[:, 1, 0] = cands.token
     for k in range(ORDER):
-        for n in range(k + 1, ORDER + 1):
-            alt[:, k + 1, n] = _lookup(lm, n, _key(win, ORDER - 1 + k, n))
-    base_lp, base_order = _logprob(lm, base)
-    alt_lp, alt_order = _logprob(lm, alt)
-    freq = base[:, 1, 1, 0]
+        alt[:, k + 1, :k] = chain[p + k, :k]
+        token = alt[:, k + 1, 0]
+        for n in range(max(k + 1, 2), ORDER + 1):
+            context = np.where(alt[:, k + 1, n - 2] >= 0, alt[:, k, n - 2], NONE)
+            alt[:, k + 1, n - 1] = lm.find(n, context, token)
+    alt_lp, alt_order = lm.logprob(alt[:, 1:], alt[:, :-1])
+    window = p[:, None] + np.arange(ORDER)
+    base_lp, base_order = scan.logprob[window], scan.order[window]
     delta = alt_lp - base_lp
-    x = np.column_stack([
-        delta, alt_lp[:, 0], table.prior[cand], table.lncount[cand], np.nan_to_num(freq),
+    lnfreq = lm.lncount[cands.token]
+    return np.column_stack([
+        delta, alt_lp[:, 0], cands.lncount - lnfreq, cands.lncount, lm.lncount[ids[p]],
         base_order.sum(axis=1), alt_order.sum(axis=1), np.minimum(delta[:, 0], delta[:, 1:].sum(axis=1)),
-        np.minimum(delta, 0).sum(axis=1), base_lp[:, 0], table.glyph[cand], table.similarity[cand]])
+        np.minimum(delta, 0).sum(axis=1), base_lp[:, 0], cands.source == Source.GLYPH, cands.similarity,
+        cands.source == Source.LM])
+
+
+def expand(x: np.ndarray) -> np.ndarray:
+    """All FEATURES of candidates from their BASE_FEATURES: the products of the QUADRATIC ones appended."""
     return np.hstack([x, x[:, _PAIRS[:, 0]] * x[:, _PAIRS[:, 1]]])
+
+
+def score(model: OcrModel, x: np.ndarray) -> np.ndarray:
+    """The model's score of candidates with BASE_FEATURES x, without forming the products: the
+    quadratic part as an einsum with the weights in a matrix (no BLAS call, so no thread pool)."""
+    q = x[:, model.quadratic_index]
+    return np.einsum("ij,j->i", x, model.linear) + np.einsum("ij,jk,ik->i", q, model.quadratic, q) + model.bias
+
+
+def _bonus(model: OcrModel, seen: dict[int, int]) -> Callable[[np.ndarray], np.ndarray]:
+    """Score bonus of candidates by pair (printed << 21 | reading): repeat_bonus × ln(1 + times
+    accepted elsewhere)."""
+    keys = np.array(sorted(seen), dtype=np.int64)
+    bonus = model.repeat_bonus * np.log1p(np.array([seen[k] for k in keys.tolist()], dtype=np.float64))
+
+    def of(key: np.ndarray) -> np.ndarray:
+        if not len(keys):
+            return np.zeros(len(key))
+        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        return np.where(keys[at] == key, bonus[at], 0.0)
+    return of
 
 
 def _density_shift(body: str, flagged: int, base: float) -> float:
@@ -289,20 +420,61 @@ def _density_shift(body: str, flagged: int, base: float) -> float:
     return float(np.clip(np.log(rate / base), -DENSITY_SHIFT_MAX, DENSITY_SHIFT_MAX))
 
 
-def _best(lm: CharLM, model: OcrModel, table: _Table, ids: np.ndarray, cps: np.ndarray,
-          todo: np.ndarray, bonus: np.ndarray) -> dict[int, tuple[int, float]]:
-    """The best candidate at each position of todo: position -> (table index, score), the score
-    raised by bonus[table index]."""
-    out: dict[int, tuple[int, float]] = {}
+def _best(scan: Scan, model: OcrModel, table: CandidateTable, cps: np.ndarray, todo: np.ndarray,
+          bonus: Callable[[np.ndarray], np.ndarray]) -> tuple[Candidates, np.ndarray]:
+    """The best candidate at each position of todo that has one, and its score (raised by the
+    repeat bonus of its pair)."""
+    parts, scores = [], []
     for at in range(0, len(todo), CHUNK):
-        pos, cand = candidates(table, cps, todo[at : at + CHUNK])
-        if not len(pos):
+        cands = gather(scan, table, cps, todo[at : at + CHUNK])
+        if not len(cands):
             continue
-        score = features(lm, table, ids, pos, cand) @ model.weights + model.bias + bonus[cand]
-        order = np.lexsort((-score, pos))
-        first = order[np.r_[True, pos[order][1:] != pos[order][:-1]]]
-        out.update((int(pos[k]), (int(cand[k]), float(score[k]))) for k in first)
-    return out
+        s = score(model, features(scan, cands)) + bonus(cps[cands.pos].astype(np.int64) << 21 | cands.char)
+        order = np.lexsort((-s, cands.pos))
+        first = order[np.r_[True, cands.pos[order][1:] != cands.pos[order][:-1]]]
+        parts.append(cands.take(first))
+        scores.append(s[first])
+    if not parts:
+        return Candidates(*(np.zeros(0, dtype=np.int64),) * 6), np.zeros(0)
+    return Candidates.join(parts), np.concatenate(scores)
+
+
+def _take_back(scan: Scan, cps: np.ndarray, accepted: dict[int, tuple[Candidates, float]]) -> None:
+    """Take back, one at a time, the readings in runs of adjacent readings whose printed character
+    reads at most REVERT_MARGIN nats worse with the other readings in place (战裁 -> 战线 rather
+    than 路线): a proposal never breaks what the language model finds fine on its own."""
+    lm, ids = scan.lm, scan.ids.copy()
+    while True:
+        runs = [i for i in accepted if i - 1 in accepted or i + 1 in accepted]
+        if not runs:
+            return
+        at = np.array(sorted(runs))
+        printed = lm.lut[cps[at]].astype(np.int64)
+        back = Candidates(at, printed, cps[at].astype(np.int64), *(np.zeros(len(at)),) * 3)
+        gain = features(Scan(lm, ids), back)[:, :ORDER].sum(axis=1)
+        k = int(np.argmax(gain))
+        if gain[k] < -REVERT_MARGIN:
+            return
+        del accepted[int(at[k])]
+        ids[at[k] + ORDER - 1] = printed[k]
+
+
+def garbage_regions(scan: Scan, cps: np.ndarray) -> list[Unclear]:
+    """Unreadable regions of the text: the union of the windows of GARBAGE_WINDOW characters where
+    nearly every character is unseen after the one before it and improbable."""
+    surprise = scan.surprise
+    if len(surprise) < GARBAGE_WINDOW:
+        return []
+    unseen = is_cjk(cps) & (scan.order[ORDER - 1 : ORDER - 1 + len(cps)] == 1)
+    window = np.ones(GARBAGE_WINDOW)
+    bad = ((np.convolve(unseen, window, mode="valid") >= GARBAGE_UNSEEN * GARBAGE_WINDOW)
+           & (np.convolve(surprise, window, mode="valid") >= GARBAGE_SURPRISE * GARBAGE_WINDOW))
+    inside = np.zeros(len(surprise) + 1, dtype=np.int64)
+    np.add.at(inside, np.flatnonzero(bad), 1)
+    np.add.at(inside, np.flatnonzero(bad) + GARBAGE_WINDOW, -1)
+    covered = np.cumsum(inside)[:-1] > 0
+    edges = np.flatnonzero(np.diff(np.r_[0, covered.astype(np.int8), 0]))
+    return [Unclear(int(a), int(b - a), UNCLEAR_REASON) for a, b in zip(edges[::2], edges[1::2])]
 
 
 def _cert(score: float, model: OcrModel) -> Cert:
@@ -310,12 +482,12 @@ def _cert(score: float, model: OcrModel) -> Cert:
     return Cert.HIGH if score >= model.cert_high else Cert.MEDIUM if score >= model.cert_medium else Cert.LOW
 
 
-def _merge(body: str, model: OcrModel, table: _Table, accepted: dict[int, tuple[int, float]]) -> list[Suspect]:
+def _merge(body: str, model: OcrModel, accepted: dict[int, tuple[Candidates, float]]) -> list[Suspect]:
     """Suspects from accepted positions, adjacent ones joined into one run (its weakest score)."""
     out: list[Suspect] = []
     for i in sorted(accepted):
-        k, score = accepted[i]
-        corr, src = chr(table.char[k]), "user" if table.user[k] else "glyph" if table.glyph[k] else "confusion"
+        cand, score = accepted[i]
+        corr, src = chr(int(cand.char[0])), SOURCE_NAMES[Source(int(cand.source[0]))]
         last = out[-1] if out else None
         if last and last.offset + len(last.sic) == i and last.corr is not None:
             low = min(last.gain, score)

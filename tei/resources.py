@@ -1,41 +1,14 @@
-"""Packaged data of the OCR step (tei/data/*), loaded once and lazily via importlib.resources."""
+"""Packaged data of the OCR step (tei/data/*), loaded once and lazily via importlib.resources.
+
+The character language model has its own module, tei.charlm."""
 from __future__ import annotations
 
-import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-
-ORDER = 4
-BITS = 13
-
-
-@dataclass(frozen=True)
-class CharLM:
-    """Pruned character n-gram statistics (orders 1..ORDER) of the archive's clean text, for
-    interpolated modified Kneser-Ney smoothing.
-
-    Attributes:
-        lut: code point -> token id (0 line boundary, 1 unknown, 2.. vocabulary).
-        keys: per order n (index n - 1), sorted n-gram keys (BITS bits per id, oldest first).
-        stats: per order, float32 rows (len(keys), 4) of natural logs: the n-gram's count, the count
-            it is estimated from (its continuation count, i.e. the number of distinct tokens seen
-            before it, below ORDER; its count at ORDER) and, as a context of order n + 1 (n < ORDER),
-            the total it is divided by and the mass its discounts free (NaN at ORDER).
-        discount: modified Kneser-Ney discounts (D1, D2, D3+) per order (row n - 1).
-        log_total: natural log of the number of tokens counted.
-        log_cctotal: natural log of the sum of the unigram continuation counts.
-    """
-
-    lut: np.ndarray
-    keys: tuple[np.ndarray, ...]
-    stats: tuple[np.ndarray, ...]
-    discount: np.ndarray
-    log_total: float
-    log_cctotal: float
 
 
 def _read_bytes(name: str) -> bytes:
@@ -46,30 +19,6 @@ def _read_lines(name: str) -> list[str]:
     """Non-empty, non-comment lines of a packaged UTF-8 text file."""
     text = _read_bytes(name).decode("utf-8")
     return [ln for ln in text.split("\n") if ln.strip() and not ln.startswith("#")]
-
-
-@lru_cache(maxsize=1)
-def char_lm() -> CharLM:
-    """The character language model of tei/data/charlm.npz (built by scripts/build_lm.py)."""
-    with np.load(io.BytesIO(_read_bytes("charlm.npz"))) as z:
-        chars = z["chars"]
-        lut = np.ones(0x110000, dtype=np.uint64)
-        lut[chars] = np.arange(2, len(chars) + 2, dtype=np.uint64)
-        lut[ord("\n")] = 0
-        keys = tuple(np.cumsum(z[f"keys{n}"], dtype=np.uint64) for n in range(1, ORDER + 1))
-        offset = float(z["mass_offset"][0])
-        stats = []
-        for n in range(1, ORDER + 1):
-            logc = z[f"logc{n}"].astype(np.float32) / 16
-            if n == ORDER:
-                cols = [logc, logc, np.full_like(logc, np.nan), np.full_like(logc, np.nan)]
-            else:
-                den = z[f"logden{n}"].astype(np.float32) / 16 if n < ORDER - 1 else logc
-                cols = [logc, z[f"logcc{n}"].astype(np.float32) / 16, den,
-                        (z[f"logmass{n}"].astype(np.float32) - offset) / 16]
-            stats.append(np.column_stack(cols))
-        return CharLM(lut, keys, tuple(stats), z["discount"], float(np.log(z["total"][0])),
-                      float(np.log(z["cctotal"][0])))
 
 
 @lru_cache(maxsize=1)
@@ -95,10 +44,19 @@ def glyph_neighbours() -> dict[str, tuple[tuple[str, float], ...]]:
     """Visually similar characters (tei/data/glyphs.tsv, built by scripts/build_glyphs.py from
     rendered glyphs): char -> ((neighbour, similarity), …), most similar first."""
     table: dict[str, list[tuple[str, float]]] = {}
-    for ln in _read_lines("glyphs.tsv"):
-        char, neighbour, similarity = ln.split("\t")
-        table.setdefault(char, []).append((neighbour, float(similarity)))
+    chars, neighbours, similarity = glyph_pairs()
+    for char, neighbour, sim in zip(chars.tolist(), neighbours.tolist(), similarity.tolist()):
+        table.setdefault(chr(char), []).append((chr(neighbour), sim))
     return {char: tuple(row) for char, row in table.items()}
+
+
+@lru_cache(maxsize=1)
+def glyph_pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """glyphs.tsv as arrays, in file order: code points of each character and of its neighbour,
+    and their similarity (what the OCR step's candidate table is built from, fast)."""
+    fields = "\n".join(_read_lines("glyphs.tsv")).split()
+    return (np.array([ord(c) for c in fields[0::3]], dtype=np.int64),
+            np.array([ord(c) for c in fields[1::3]], dtype=np.int64), np.array(fields[2::3], dtype=np.float64))
 
 
 @lru_cache(maxsize=1)
@@ -109,9 +67,14 @@ def protected_terms() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class OcrModel:
-    """Logistic decision over tei.ocr.FEATURES (raw units): accept when weights·x + bias ≥ threshold.
+    """Logistic decision over tei.ocr.FEATURES (raw units): accept when the score weights·x + bias
+    reaches the threshold.
 
     Attributes:
+        features: the names of the weights: base features, then products `a*b` of base features.
+        linear, quadratic_index, quadratic: the same weights for scoring without the products: the
+            base features' weights, the base features that enter products, and the products'
+            weights as an upper-triangular matrix over those.
         cert_high, cert_medium: scores at or above which a suspect gets cert high / medium.
         flag_rate: share of CJK characters flagged at the threshold in the model's synthetic test text.
         repeat_bonus: added to a candidate's score times ln(1 + n), n = how often the first pass
@@ -128,6 +91,21 @@ class OcrModel:
     flag_rate: float
     repeat_bonus: float = 0.0
     density_gain: float = 1.0
+    linear: np.ndarray = field(init=False)
+    quadratic_index: np.ndarray = field(init=False)
+    quadratic: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        base = [f for f in self.features if "*" not in f]
+        products = [(base.index(a), base.index(b), w) for f, w in zip(self.features, self.weights)
+                    if "*" in f for a, b in [f.split("*")]]
+        index = sorted({i for i, _j, _w in products} | {j for _i, j, _w in products})
+        quadratic = np.zeros((len(index), len(index)))
+        for i, j, w in products:
+            quadratic[index.index(i), index.index(j)] += w
+        object.__setattr__(self, "linear", np.asarray(self.weights[: len(base)], dtype=np.float64))
+        object.__setattr__(self, "quadratic_index", np.array(index, dtype=np.int64))
+        object.__setattr__(self, "quadratic", quadratic)
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,10 @@ import re
 from importlib import resources
 
 import numpy as np
+import pytest
 
-from tei.resources import char_lm, confusions, glyph_neighbours, ocr_model, protected_terms
+from tei.charlm import ORDER, char_lm
+from tei.resources import confusions, glyph_neighbours, ocr_model, protected_terms
 from tei.ocr import FEATURES
 
 DATA = resources.files("tei.data")
@@ -63,10 +65,26 @@ def test_protected_terms_are_sorted_and_unique() -> None:
 
 def test_char_lm_tables_are_sorted_and_consistent() -> None:
     lm = char_lm()
-    for keys, stats in zip(lm.keys, lm.stats):
-        assert stats.shape == (len(keys), 4) and bool(np.all(keys[1:] > keys[:-1]))
-    assert lm.discount.shape == (len(lm.keys), 3) and bool(np.all(lm.discount > 0))
-    assert lm.lut[ord("的")] >= 2 and lm.lut[ord("\n")] == 0
+    assert lm.lut[ord("的")] >= 2 and lm.lut[ord("\n")] == 0 and len(lm.logp[0]) == len(lm.chars) + 2
+    for n in range(2, ORDER + 1):
+        low, starts = lm.low[n - 2], lm.bucket_start(n, np.arange(len(lm.fine[n - 2])))
+        assert starts[0] == 0 and starts[-1] == len(low) == len(lm.logp[n - 1])
+        assert bool(np.all(np.diff(starts) >= 0))
+        inside = np.ones(len(low), dtype=bool)
+        inside[starts[1:-1]] = False  # the first entry of a bucket may be below the last of the one before
+        assert bool(np.all((low[1:] > low[:-1]) | ~inside[1:]))
+        assert bool(np.all(np.diff(lm.books_logp[n - 1]) >= 0)) and lm.books_logp[n - 1][-1] <= 0
+
+
+@pytest.mark.parametrize("context", ["中国共", "。\n\n", "帝国主"])
+def test_char_lm_probabilities_sum_to_one(context: str) -> None:
+    """P(w | context) over the whole vocabulary sums to 1 (up to the codebooks' rounding)."""
+    lm = char_lm()
+    head = lm.lut[[ord(c) for c in context]]
+    tokens = np.arange(len(lm.chars) + 2)
+    ids = np.column_stack([np.tile(head, (len(tokens), 1)), tokens]).ravel()
+    logprob = lm.text_logprob(ids)[ORDER - 2 :: ORDER]
+    assert abs(np.exp(logprob).sum() - 1) < 0.03
 
 
 def test_ocr_calibration_reports_leave_one_document_out() -> None:
