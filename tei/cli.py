@@ -29,8 +29,9 @@ from .reader import read_export
 from .report import FORMATS, LINE_FORMATS, printable, render, render_file
 from .totext import Reading, to_text
 from .schemas import schemas_for_option
-from .validate import safe_parser, validate_paths
-from .write import serialize, write_atomic
+from .validate import TIME_LIMIT, safe_parser, validate_paths
+from .build import point_to_schemas, schema_prefix
+from .write import serialize, write_atomic, write_schemas
 
 if TYPE_CHECKING:
     from .convert import ConvertOptions
@@ -56,6 +57,8 @@ class _Job:
     source: Path
     target: Path
     options: ConvertOptions
+    schema_prefix: str = ""
+    """From the target's folder to the output folder, where the schemas are written (tei.build.schema_prefix)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,10 @@ def convert(paths: tuple[Path, ...], output_dir: Path, jobs: int, no_ocr: bool, 
     jobs_list = list(_plan(paths, output_dir, options))
     if not jobs_list:
         raise click.UsageError("no .txt files found in the given paths")
+    try:  # the schemas the outputs' xml-model instructions point to, once, at the output root
+        write_schemas(output_dir)
+    except OutputError as err:
+        raise UsageIOError(str(err)) from err
     started = time.perf_counter()
     failures = []
     cannot_write = False
@@ -158,7 +165,7 @@ def _plan(paths: Iterable[Path], output_dir: Path, options: ConvertOptions) -> I
                 raise click.UsageError(f"{source} and {seen[target]} would both be written to {target}")
             if target not in seen:
                 seen[target] = source
-                yield _Job(source, target, options)
+                yield _Job(source, target, options, schema_prefix(target, output_dir))
 
 
 def _run(jobs: list[_Job], workers: int) -> Iterator[_Outcome]:
@@ -185,6 +192,7 @@ def _convert_job(job: _Job) -> _Outcome:
 
     try:
         result = convert_file(job.source, job.options)
+        point_to_schemas(result.tree, job.schema_prefix)
         write_atomic(job.target, serialize(result.tree))
     except OutputError as err:
         return _Outcome(job.source, str(err), (), cannot_write=True)
@@ -216,7 +224,9 @@ class _NoBar:
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text: file:line:col: CODE message [schema]; json: one JSON object per file and line; "
                    "junit: JUnit XML, a testcase per file; sarif: SARIF 2.1.0 for code scanning.")
-def validate(paths: tuple[Path, ...], schema_names: tuple[str, ...], output_format: str) -> None:
+@click.option("--time-limit", type=click.FloatRange(min=0), default=TIME_LIMIT, show_default=True, metavar="SECONDS",
+              help="Longest a file may take; past it, a VALIDATION_LIMIT finding (0: no limit).")
+def validate(paths: tuple[Path, ...], schema_names: tuple[str, ...], output_format: str, time_limit: float) -> None:
     """Check TEI files, folders (their .xml and .tei files, recursive) or - (stdin) against their schemas."""
     try:
         schemas = schemas_for_option(schema_names) if schema_names else None
@@ -230,7 +240,7 @@ def validate(paths: tuple[Path, ...], schema_names: tuple[str, ...], output_form
     if sys.stdout is None:
         raise UsageIOError("cannot write the report: stdout is closed")
     results = []
-    for result in validate_paths(paths, schemas, stdin):
+    for result in validate_paths(paths, schemas, stdin, time_limit):
         results.append(result)
         for warning in result.warnings:
             click.echo(f"warning: {printable(warning)}", err=True)

@@ -93,7 +93,8 @@ class Pattern(NamedTuple):
     """One RelaxNG pattern: kind (element name in the RelaxNG namespace), argument, children.
 
     The argument is the name class of `element` and `attribute`, the define name of `ref`, and a
-    self-contained copy of the XML for `data`, `value` and `list` (emitted as it is).
+    self-contained copy of the XML for `data`, `value` and `list` (emitted as it is; the children
+    of a `list` are the refs inside it, so that their defines are emitted too).
     """
 
     kind: str
@@ -147,8 +148,9 @@ class _Reader:
             return made
         if kind == "ref":
             return Pattern("ref", node.get("name").strip())
-        if kind in _VERBATIM:
-            return Pattern(kind, _standalone(node))
+        if kind in _VERBATIM:  # kept as XML; the defines a list refers to are its children
+            return Pattern(kind, _standalone(node), tuple(Pattern("ref", ref.get("name").strip())
+                                                          for ref in node.iter(f"{_R}ref")))
         if kind in _CONTAINERS or kind in ("text", "empty", "notAllowed"):
             return Pattern(kind, None, tuple(self.pattern(child) for child in _rng_children(node)))
         raise SchemaError(f"line {node.sourceline}: unexpected RelaxNG element <{kind}>")
@@ -397,18 +399,18 @@ def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
         if kind == "text":
             return made("text")
         if kind in _VERBATIM:
+            for reference in pattern.children:
+                emit(reference)
             return copy.deepcopy(pattern.argument)
         if kind == "ref":
             if pattern.argument not in seen:
                 seen.add(pattern.argument)
                 reached.append(pattern.argument)
             return made("ref", name=pattern.argument)
-        if kind in ("element", "attribute"):
-            content = sequence(pattern.children, "group")
-            name_class = etree.Element(f"{_R}x")
+        if kind in ("element", "attribute"):  # children side by side, as written: libxml2 takes
+            name_class = etree.Element(f"{_R}x")  # an element's own attributes apart from its content
             _emit_name_class(pattern.argument, name_class)
-            return made(kind, *name_class, content if content is not None
-                        else made("text" if kind == "attribute" else "empty"))
+            return made(kind, *name_class, *(members(pattern.children) or [made("text" if kind == "attribute" else "empty")]))
         if kind == "choice":
             options = [emit(child) for child in pattern.children if not not_allowed(child)]
             present = [option for option in options if option is not None]
@@ -416,22 +418,20 @@ def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
                 return None
             chosen = present[0] if len(present) == 1 else made("choice", *present)
             return made("optional", chosen) if len(present) < len(options) else chosen
-        if kind in ("oneOrMore", "zeroOrMore", "optional"):
-            content = sequence(pattern.children, "group")
-            return None if content is None else made(kind, content)
+        content = members(pattern.children)
         if kind == "mixed":
-            content = sequence(pattern.children, "group")
-            return made("mixed", content) if content is not None else made("text")
-        return sequence(pattern.children, kind)  # group, interleave
-
-    def sequence(children: tuple[Pattern, ...], kind: str) -> etree._Element | None:
-        """A group or interleave of `children` without its empty members; one member stands alone."""
-        if any(map(not_allowed, children)):
-            return made("notAllowed")
-        members = [member for member in map(emit, children) if member is not None]
-        if not members:
+            return made("mixed", *content) if content else made("text")
+        if not content:
             return None
-        return members[0] if len(members) == 1 else made(kind, *members)
+        if kind in ("oneOrMore", "zeroOrMore", "optional") or len(content) > 1:
+            return made(kind, *content)
+        return content[0]  # a group or interleave of one
+
+    def members(children: tuple[Pattern, ...]) -> list[etree._Element]:
+        """The XML of a sequence of patterns without its empty members (all of it notAllowed when one is)."""
+        if any(map(not_allowed, children)):
+            return [made("notAllowed")]
+        return [member for member in map(emit, children) if member is not None]
 
     root = etree.Element(f"{_R}grammar", nsmap={None: RNG_NS})
     start = emit(grammar.start)

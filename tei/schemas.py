@@ -13,9 +13,9 @@ are supported; Schematron embedded in a RelaxNG grammar too. Loaded schemas are 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -49,6 +49,8 @@ _RELAXED_BINDINGS = frozenset({"", "xslt", "xpath", "exslt"})
 """Schematron query bindings lxml's XSLT 1.0 processor can run."""
 _QUIET_ROLES = frozenset({"info", "information", "warning", "warn"})
 """Schematron roles reported as warnings, not findings."""
+Checked = tuple[list[Finding], list[str]]
+"""Findings and warnings of one schema on one document."""
 _XSLT_ACCESS = etree.XSLTAccessControl(read_file=True, write_file=False, create_dir=False, read_network=False,
                                        write_network=False)
 
@@ -78,22 +80,23 @@ class Schema:
     def applied(self) -> AppliedSchema:
         return AppliedSchema(self.name, self.kind, self.source, self.location)
 
-    def check(self, tree: etree._ElementTree, path: str) -> tuple[list[Finding], list[str]]:
-        """Findings and warnings for one parsed document."""
+    def checker(self, tree: etree._ElementTree) -> Callable[[etree._ElementTree, str], Checked]:
+        """What checks `tree` against this schema: compiled now (a pruned grammar is compiled for
+        the document's names), run later, possibly in a child process with a time limit.
+        SchemaError when the schema cannot be compiled for this document."""
         if self.grammar is not None:
-            try:
-                relaxng = self.grammar.relaxng(tree)
-            except SchemaError as err:
-                return [Finding(path, 0, "SCHEMA_ERROR", str(err), 0, self.name)], []
-            if relaxng.validate(tree):
-                return [], []
-            return [Finding(path, entry.line, entry.type_name, entry.message, entry.column, self.name)
-                    for entry in relaxng.error_log] or [
-                Finding(path, tree.getroot().sourceline or 0, "RELAXNG_ERR_NOGRAMMAR",
-                        f"the schema allows no element {tree.getroot().tag} here", 0, self.name)], []
+            return partial(_relaxng_findings, self.name, self.grammar.relaxng(tree))
         if self.schematron is not None:
-            return _schematron_findings(self, tree, path)
-        return [], []
+            return partial(_schematron_findings, self.name, self.schematron)
+        return lambda tree, path: ([], [])
+
+    def check(self, tree: etree._ElementTree, path: str) -> Checked:
+        """Findings and warnings for one parsed document."""
+        try:
+            run = self.checker(tree)
+        except SchemaError as err:
+            return [Finding(path, 0, "SCHEMA_ERROR", str(err), 0, self.name)], []
+        return run(tree, path)
 
     def with_origin(self, name: str, source: str, notes: Sequence[str] = ()) -> "Schema":
         """The same compiled schema, labelled for where it was asked for."""
@@ -101,12 +104,21 @@ class Schema:
                       (*self.notes, *notes))
 
 
-def _schematron_findings(schema: Schema, tree: etree._ElementTree, path: str) -> tuple[list[Finding], list[str]]:
+def _relaxng_findings(name: str, relaxng: etree.RelaxNG, tree: etree._ElementTree, path: str) -> Checked:
+    if relaxng.validate(tree):
+        return [], []
+    return [Finding(path, entry.line, entry.type_name, entry.message, entry.column, name)
+            for entry in relaxng.error_log] or [
+        Finding(path, tree.getroot().sourceline or 0, "RELAXNG_ERR_NOGRAMMAR",
+                f"the schema allows no element {tree.getroot().tag} here", 0, name)], []
+
+
+def _schematron_findings(name: str, schematron: etree.XSLT, tree: etree._ElementTree, path: str) -> Checked:
     try:
-        report = schema.schematron(tree)
+        report = schematron(tree)
     except etree.XSLTApplyError as err:
         return [Finding(path, 0, "SCHEMATRON_ERROR", f"a rule could not be evaluated: {_first_line(err)}", 0,
-                        schema.name)], []
+                        name)], []
     findings, warnings = [], []
     for node in report.getroot().iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
         location = node.get("location", "")
@@ -117,9 +129,9 @@ def _schematron_findings(schema: Schema, tree: etree._ElementTree, path: str) ->
         line = getattr(targets[0], "sourceline", 0) if isinstance(targets, list) and targets else 0
         message = " ".join("".join(node.itertext()).split())
         if (node.get("role") or "").lower() in _QUIET_ROLES:
-            warnings.append(f"{path}:{line or 0}: {node.get('id') or 'SCHEMATRON'} {message} [{schema.name}]")
+            warnings.append(f"{path}:{line or 0}: {node.get('id') or 'SCHEMATRON'} {message} [{name}]")
             continue
-        findings.append(Finding(path, line or 0, node.get("id") or "SCHEMATRON", message, 0, schema.name))
+        findings.append(Finding(path, line or 0, node.get("id") or "SCHEMATRON", message, 0, name))
     return findings, warnings
 
 
@@ -138,7 +150,7 @@ def load_file(path: Path, kind: str | None = None, name: str | None = None) -> l
         return [_standalone_schematron(resolved).with_origin(name, "option")] if kind != "relaxng" else []
     schemas = []
     if kind in (None, "relaxng"):
-        schemas.append(Schema(name, "relaxng", location=str(path), grammar=_grammar(resolved)))
+        schemas.append(Schema(name, "relaxng", location=str(resolved), grammar=_grammar(resolved)))
     if kind in (None, "schematron") and (embedded := _embedded_schematron(resolved)) is not None:
         schemas.append(embedded.with_origin(name, "option"))
     return schemas
@@ -338,7 +350,7 @@ def _resolve(declaration: Declaration, base: Path) -> list[Schema]:
             f"{href} (TEI P5 {'current release' if version == 'release' else version}) is checked against the "
             f"bundled tei_all of TEI P5 {TEI_ALL_VERSION}",)
         return [schema.with_origin(href, "xml-model", notes) for schema in builtin("tei_all")
-                if declaration.kind == "relaxng"] or _embedded_only(href, notes)
+                if schema.kind == declaration.kind]
     if is_url(href):
         raise SchemaError(f"schema {href} is a URL this tool does not know; nothing is fetched from the network: "
                           "save a copy beside the files and point the xml-model href at it, or use --schema")
@@ -349,9 +361,3 @@ def _resolve(declaration: Declaration, base: Path) -> list[Schema]:
             return [schema.with_origin(href, "xml-model") for schema in builtin("bha") if schema.kind == kind]
         raise SchemaError(f"schema {href} not found (looked for {target})")
     return [schema.with_origin(href, "xml-model") for schema in load_file(target, declaration.kind)]
-
-
-def _embedded_only(href: str, notes: tuple[str, ...]) -> list[Schema]:
-    """tei_all declared as Schematron: its embedded rules (which lxml cannot run: XSLT 2)."""
-    return [schema.with_origin(href, "xml-model", notes)
-            for schema in load_file(bundled_path("tei_all.rng"), "schematron", "tei_all")]

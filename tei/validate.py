@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,11 +18,14 @@ from lxml import etree
 
 from .model import AppliedSchema, FileResult, Finding
 from .schemas import Schema, builtin, declared_schemas, load_file
+from .worker import TimedWorker, WorkerError
 
 SUFFIXES = (".xml", ".tei")
 """Files a folder is searched for (recursively)."""
 STDIN = "-"
 _ID_ERRORS = frozenset({"DTD_ID_REDEFINED", "DTD_XMLID_VALUE"})
+TIME_LIMIT = 60.0
+"""Seconds one file may take (`tei validate --time-limit`); see tei/worker.py for why there is one."""
 
 
 def safe_parser(collect_ids: bool = True) -> etree.XMLParser:
@@ -131,38 +135,48 @@ def _file_url(base: Path, path: str) -> str | None:
 
 
 def validate_paths(paths: Iterable[str | Path], schemas: Sequence[Schema] | None = None,
-                   stdin: BinaryIO | None = None) -> Iterator[FileResult]:
+                   stdin: BinaryIO | None = None, time_limit: float = TIME_LIMIT) -> Iterator[FileResult]:
     """One FileResult per file of `paths`, in order: files as given, folders as their .xml and .tei
     files (recursive, sorted), "-" as one document read from `stdin`.
 
     Every problem with one file (unreadable, not well-formed, a declared schema missing) is a
     finding for that file; FIFOs and devices are skipped (`FileResult.skipped`). Warnings a schema
-    gives about itself are attached to the first file they concern only.
+    gives about itself are attached to the first file they concern only. `time_limit`: seconds
+    one file may take (0: no limit; no worker process), past which it is a VALIDATION_LIMIT finding.
     """
     said: set[str] = set()
-    for file in files_to_check(paths):
-        if str(file) == STDIN:
-            if stdin is None:
-                raise ValueError("'-' needs a stdin stream")
+    with TimedWorker(partial(validate_bytes, schemas=schemas), time_limit) as validate_in_worker:
+        for file in files_to_check(paths):
+            if str(file) == STDIN:
+                if stdin is None:
+                    raise ValueError("'-' needs a stdin stream")
+                name, base = STDIN, Path.cwd()
+                try:
+                    data = stdin.read()
+                except OSError as err:
+                    yield FileResult(STDIN, (Finding(STDIN, 0, "IO_ERROR", f"cannot read stdin: {err.strerror or err}"),))
+                    continue
+            else:
+                name, base = str(file), file.parent
+                data, problem = read_regular_file(file)
+                if data is None:
+                    yield FileResult(name, (problem,)) if isinstance(problem, Finding) else FileResult(name, skipped=problem)
+                    continue
             try:
-                data = stdin.read()
-            except OSError as err:
-                yield FileResult(STDIN, (Finding(STDIN, 0, "IO_ERROR", f"cannot read stdin: {err.strerror or err}"),))
-                continue
-            result = validate_bytes(data, STDIN, Path.cwd(), schemas)
-        else:
-            name = str(file)
-            data, problem = read_regular_file(file)
-            if data is None:
-                if isinstance(problem, Finding):
-                    yield FileResult(name, (problem,))
-                else:
-                    yield FileResult(name, skipped=problem)
-                continue
-            result = validate_bytes(data, name, file.parent, schemas)
-        fresh = tuple(warning for warning in result.warnings if warning not in said)
-        said.update(fresh)
-        yield FileResult(result.path, result.findings, result.schemas, fresh, result.skipped)
+                result = validate_in_worker(data, name, base)
+            except WorkerError as err:
+                result = FileResult(name, (Finding(name, 0, "INTERNAL_ERROR", f"validation failed: {err}; "
+                                                   "please report it"),))
+            if result is None:
+                result = FileResult(name, (Finding(name, 0, "VALIDATION_LIMIT", _LIMIT_MESSAGE.format(time_limit)),))
+            fresh = tuple(warning for warning in result.warnings if warning not in said)
+            said.update(fresh)
+            yield FileResult(result.path, result.findings, result.schemas, fresh, result.skipped)
+
+
+_LIMIT_MESSAGE = ("validation stopped after {:g} s: libxml2's time grows faster than the document here (thousands of "
+                  "errors, or a schema offering one element name twice in a choice, deeply nested); fix the first "
+                  "errors or raise --time-limit")
 
 
 def files_to_check(paths: Iterable[str | Path]) -> Iterator[Path]:
