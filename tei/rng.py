@@ -93,7 +93,7 @@ class Pattern(NamedTuple):
     """One RelaxNG pattern: kind (element name in the RelaxNG namespace), argument, children.
 
     The argument is the name class of `element` and `attribute`, the define name of `ref`, and a
-    self-contained copy of the XML for `data`, `value` and `list` (emitted as it is; the children
+    self-contained serialization of `data`, `value` and `list` (emitted as it is; the children
     of a `list` are the refs inside it, so that their defines are emitted too).
     """
 
@@ -133,7 +133,7 @@ class _Reader:
         """Every element and attribute pattern, for the per-document name test."""
 
     def pattern(self, node: etree._Element) -> Pattern:
-        kind = etree.QName(node).localname
+        kind = node.tag[len(_R):]
         if kind in ("element", "attribute"):
             children = _rng_children(node)
             if node.get("name") is not None:
@@ -149,7 +149,7 @@ class _Reader:
         if kind == "ref":
             return Pattern("ref", node.get("name").strip())
         if kind in _VERBATIM:  # kept as XML; the defines a list refers to are its children
-            return Pattern(kind, _standalone(node), tuple(Pattern("ref", ref.get("name").strip())
+            return Pattern(kind, etree.tostring(node, with_tail=False), tuple(Pattern("ref", ref.get("name").strip())
                                                           for ref in node.iter(f"{_R}ref")))
         if kind in _CONTAINERS or kind in ("text", "empty", "notAllowed"):
             return Pattern(kind, None, tuple(self.pattern(child) for child in _rng_children(node)))
@@ -199,23 +199,24 @@ def _inherited(node: etree._Element | None, attribute: str) -> str | None:
     return None
 
 
-def _standalone(node: etree._Element) -> etree._Element:
-    """A copy of a data/value/list pattern that means the same outside its grammar: annotations
-    dropped, `datatypeLibrary` (and the `ns` a QName value is read in) written on each."""
-    made = copy.deepcopy(node)
-    for original, twin in zip(node.iter(f"{_R}data", f"{_R}value"), made.iter(f"{_R}data", f"{_R}value")):
-        library = "" if twin.tag == f"{_R}value" and original.get("type") is None else _inherited(original, "datatypeLibrary")
-        twin.set("datatypeLibrary", library or "")
-        if twin.tag == f"{_R}value":
-            twin.set("ns", _inherited(original, "ns") or "")
-    for element in list(made.iter()):
-        if element is not made and not (isinstance(element.tag, str) and element.tag.startswith(_R)):
-            element.getparent().remove(element)
-    for element in made.iter():
-        for attribute in [a for a in element.attrib if a.startswith("{")]:
-            del element.attrib[attribute]
-    etree.cleanup_namespaces(made)
-    return made
+def _normalized(root: etree._Element) -> etree._Element:
+    """A copy of a grammar in which every data/value pattern means the same on its own (its
+    `datatypeLibrary`, and the `ns` a value is read in, written on it) and annotations (foreign
+    elements and attributes) are gone: the reader then copies those patterns as they are."""
+    root = copy.deepcopy(root)
+    for node in root.iter(f"{_R}data", f"{_R}value"):
+        value = node.tag == f"{_R}value"
+        node.set("datatypeLibrary", "" if value and node.get("type") is None else _inherited(node, "datatypeLibrary") or "")
+        if value:
+            node.set("ns", _inherited(node, "ns") or "")
+    foreign = [node for node in root.iter() if not (isinstance(node.tag, str) and node.tag.startswith(_R))]
+    for node in foreign:
+        if node.getparent() is not None:
+            node.getparent().remove(node)
+    for node in root.iter():
+        for attribute in [name for name in node.attrib if name.startswith("{")]:
+            del node.attrib[attribute]
+    return root
 
 
 # --------------------------------------------------------------------------------------------
@@ -238,14 +239,28 @@ class Grammar:
     embedded_schematron: etree._Element | None = None
     """An ISO Schematron schema made of the `sch:pattern`s embedded in the grammar, if any."""
 
+    def __post_init__(self) -> None:
+        self._by_name: dict[tuple[str, str, str], list[int]] = {}
+        self._wildcards: list[int] = []
+        for index, pattern in enumerate(self.named):
+            if pattern.argument[0] == "name":
+                self._by_name.setdefault((pattern.kind, *pattern.argument[1:]), []).append(index)
+            else:
+                self._wildcards.append(index)
+
     def relaxng(self, tree: etree._ElementTree) -> etree.RelaxNG:
         """The compiled schema to validate `tree` with (pruned to its names when possible)."""
         if self.start is None:
             return _compile_whole(self)
-        elements, attributes = document_names(tree)
-        kept = frozenset(index for index, pattern in enumerate(self.named)
-                         if _matches_any(pattern.argument, elements if pattern.kind == "element" else attributes))
-        return _compile_pruned(self, kept)
+        return _compile_pruned(self, self.kept(*document_names(tree)))
+
+    def kept(self, elements: frozenset[Name], attributes: frozenset[Name]) -> frozenset[int]:
+        """Indexes of the element and attribute patterns (in `named`) that can match a name used."""
+        kept = [index for kind, names in (("element", elements), ("attribute", attributes)) for name in names
+                for index in self._by_name.get((kind, *name), ())]
+        kept.extend(index for index in self._wildcards if _matches_any(
+            self.named[index].argument, elements if self.named[index].kind == "element" else attributes))
+        return frozenset(kept)
 
     def __hash__(self) -> int:
         return id(self)
@@ -273,7 +288,7 @@ def load_grammar(document: etree._ElementTree, origin: Path, label: str) -> Gram
     reader = _Reader()
     starts: list[tuple[str | None, Pattern]] = []
     defines: dict[str, list[tuple[str | None, Pattern]]] = {}
-    for node in _grammar_members(root):
+    for node in _grammar_members(_normalized(root)):
         kind = etree.QName(node).localname
         if kind == "start":
             starts.append((node.get("combine"), reader.group(node)))
@@ -355,11 +370,24 @@ def _compile_pruned(grammar: Grammar, kept: frozenset[int]) -> etree.RelaxNG:
 
 def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
     """The grammar with every element and attribute pattern not in `kept` (indexes into
-    grammar.named) replaced by notAllowed, simplified, and with only the defines still reachable."""
+    grammar.named) replaced by notAllowed, simplified, and with only the defines still reachable.
+
+    Simplified as RelaxNG's rules say (section 4.20): notAllowed spreads through groups,
+    repetitions and attributes and drops out of choices; a repetition or option of it is empty;
+    empty members and defines that come out empty disappear, so an element's attributes absent
+    from the document cost nothing.
+    """
     kept_patterns = {id(grammar.named[index]) for index in kept}
-    dead: dict[str, bool] = {}
+    dead: dict[int, bool] = {}
 
     def not_allowed(pattern: Pattern) -> bool:
+        key = id(pattern)
+        if key not in dead:
+            dead[key] = False  # a cycle runs through an element, which decides on its own
+            dead[key] = _not_allowed(pattern)
+        return dead[key]
+
+    def _not_allowed(pattern: Pattern) -> bool:
         kind = pattern.kind
         if kind == "notAllowed":
             return True
@@ -368,19 +396,16 @@ def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
         if kind == "attribute":
             return id(pattern) not in kept_patterns or any(map(not_allowed, pattern.children))
         if kind == "ref":
-            name = pattern.argument
-            if name not in dead:
-                dead[name] = False  # a cycle runs through an element, which decides on its own
-                dead[name] = not_allowed(grammar.defines[name])
-            return dead[name]
+            return not_allowed(grammar.defines[pattern.argument])
         if kind == "choice":
             return all(map(not_allowed, pattern.children))
         if kind in ("zeroOrMore", "optional") or kind in _VERBATIM:
             return False
         return any(map(not_allowed, pattern.children))
 
-    reached: list[str] = []
-    seen: set[str] = set()
+    in_progress = etree.Element(f"{_R}x")
+    contents: dict[str, etree._Element | None] = {}
+    """Each define's content, emitted once (None: empty); refs to an empty define are dropped."""
 
     def made(kind: str, *children: etree._Element, **attributes: str) -> etree._Element:
         element = etree.Element(f"{_R}{kind}", **attributes)
@@ -401,12 +426,13 @@ def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
         if kind in _VERBATIM:
             for reference in pattern.children:
                 emit(reference)
-            return copy.deepcopy(pattern.argument)
+            return etree.fromstring(pattern.argument)
         if kind == "ref":
-            if pattern.argument not in seen:
-                seen.add(pattern.argument)
-                reached.append(pattern.argument)
-            return made("ref", name=pattern.argument)
+            name = pattern.argument
+            if name not in contents:
+                contents[name] = in_progress  # a cycle runs through an element: never empty
+                contents[name] = emit(grammar.defines[name])
+            return None if contents[name] is None else made("ref", name=name)
         if kind in ("element", "attribute"):  # children side by side, as written: libxml2 takes
             name_class = etree.Element(f"{_R}x")  # an element's own attributes apart from its content
             _emit_name_class(pattern.argument, name_class)
@@ -436,9 +462,9 @@ def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
     root = etree.Element(f"{_R}grammar", nsmap={None: RNG_NS})
     start = emit(grammar.start)
     etree.SubElement(root, f"{_R}start").append(start if start is not None else made("notAllowed"))
-    for name in reached:  # grows while the loop runs: defines reached from defines
-        content = emit(grammar.defines[name])
-        etree.SubElement(root, f"{_R}define", name=name).append(content if content is not None else made("empty"))
+    for name, content in contents.items():
+        if content is not None:
+            etree.SubElement(root, f"{_R}define", name=name).append(content)
     return root
 
 
