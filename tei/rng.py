@@ -372,10 +372,9 @@ def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
     """The grammar with every element and attribute pattern not in `kept` (indexes into
     grammar.named) replaced by notAllowed, simplified, and with only the defines still reachable.
 
-    Simplified as RelaxNG's rules say (section 4.20): notAllowed spreads through groups,
-    repetitions and attributes and drops out of choices; a repetition or option of it is empty;
-    empty members and defines that come out empty disappear, so an element's attributes absent
-    from the document cost nothing.
+    Simplified as RelaxNG's rules say (section 4.20): what cannot match drops out of choices, and
+    a repetition or option of it is empty; empty members and defines that come out empty
+    disappear, so an element's attributes absent from the document cost nothing.
     """
     kept_patterns = {id(grammar.named[index]) for index in kept}
     dead: dict[int, bool] = {}
@@ -413,16 +412,21 @@ def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
         return element
 
     def emit(pattern: Pattern) -> etree._Element | None:
-        """The XML of `pattern` for this document, simplified; None when it is `empty`."""
+        """The XML of `pattern` for this document, simplified; None when it is `empty`.
+
+        An element the document does not have stays where it is required, with notAllowed for
+        content (it can never match either): libxml2 then says which element is missing, where
+        a notAllowed content would make it blame the parent's attributes.
+        """
         kind = pattern.kind
         if kind in ("zeroOrMore", "optional") and any(map(not_allowed, pattern.children)):
             return None
-        if not_allowed(pattern):
-            return made("notAllowed")
         if kind == "empty":
             return None
-        if kind == "text":
-            return made("text")
+        if kind in ("notAllowed", "text"):
+            return made(kind)
+        if kind == "attribute" and not_allowed(pattern):
+            return made("notAllowed")
         if kind in _VERBATIM:
             for reference in pattern.children:
                 emit(reference)
@@ -436,9 +440,12 @@ def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
         if kind in ("element", "attribute"):  # children side by side, as written: libxml2 takes
             name_class = etree.Element(f"{_R}x")  # an element's own attributes apart from its content
             _emit_name_class(pattern.argument, name_class)
+            if kind == "element" and id(pattern) not in kept_patterns:
+                return made("element", *name_class, made("notAllowed"))
             return made(kind, *name_class, *(members(pattern.children) or [made("text" if kind == "attribute" else "empty")]))
         if kind == "choice":
-            options = [emit(child) for child in pattern.children if not not_allowed(child)]
+            possible = [child for child in pattern.children if not not_allowed(child)] or list(pattern.children[:1])
+            options = [emit(child) for child in possible]
             present = [option for option in options if option is not None]
             if not present:
                 return None
@@ -454,9 +461,7 @@ def pruned_grammar(grammar: Grammar, kept: frozenset[int]) -> etree._Element:
         return content[0]  # a group or interleave of one
 
     def members(children: tuple[Pattern, ...]) -> list[etree._Element]:
-        """The XML of a sequence of patterns without its empty members (all of it notAllowed when one is)."""
-        if any(map(not_allowed, children)):
-            return [made("notAllowed")]
+        """The XML of a sequence of patterns, without its empty members."""
         return [member for member in map(emit, children) if member is not None]
 
     root = etree.Element(f"{_R}grammar", nsmap={None: RNG_NS})
