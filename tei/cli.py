@@ -25,11 +25,11 @@ from .cmif import DEFAULT_TITLE, CmifOptions, Source, build_cmif, count_letters,
 from .errors import OutputError, SchemaError, TeiError
 from .ocr_report import report_json, report_lines
 from .preview import render_html
-from .reader import read_export
+from .reader import parse_export, read_export
 from .report import FORMATS, LINE_FORMATS, printable, render, render_file
 from .totext import Reading, to_text
 from .schemas import schemas_for_option
-from .validate import TIME_LIMIT, safe_parser, validate_paths
+from .validate import TIME_LIMIT, files_to_check, safe_parser, validate_paths
 from .build import point_to_schemas, schema_prefix
 from .write import serialize, write_atomic, write_schemas
 
@@ -114,10 +114,6 @@ def convert(paths: tuple[Path, ...], output_dir: Path, jobs: int, no_ocr: bool, 
     jobs_list = list(_plan(paths, output_dir, options))
     if not jobs_list:
         raise click.UsageError("no .txt files found in the given paths")
-    try:  # the schemas the outputs' xml-model instructions point to, once, at the output root
-        write_schemas(output_dir)
-    except OutputError as err:
-        raise UsageIOError(str(err)) from err
     started = time.perf_counter()
     failures = []
     cannot_write = False
@@ -130,6 +126,11 @@ def convert(paths: tuple[Path, ...], output_dir: Path, jobs: int, no_ocr: bool, 
             click.echo(outcome.error, err=True)
     elapsed = time.perf_counter() - started
     done = len(jobs_list) - len(failures)
+    if done:  # the schemas the outputs' xml-model instructions point to, once, at the output root
+        try:
+            write_schemas(output_dir)
+        except OutputError as err:
+            raise UsageIOError(str(err)) from err
     click.echo(f"converted {done} of {len(jobs_list)} file(s) to {output_dir} in {elapsed:.1f} s"
                + (f"; {len(failures)} rejected:" if failures else ""), err=True)
     for failure in failures:
@@ -274,8 +275,10 @@ def _write_data(text: str) -> None:
 
 # --------------------------------------------------------------------------- reading TEI back
 def _read_tei(path: Path) -> etree._ElementTree:
-    """Parse a TEI file safely; not well-formed → exit 1 (`file:line: CODE message`), unreadable → exit 2."""
+    """Parse a TEI file (or "-": stdin) safely; not well-formed → exit 1 (`file:line: CODE message`), unreadable → exit 2."""
     try:
+        if str(path) == "-":
+            return etree.fromstring(_stdin_bytes(), safe_parser()).getroottree()
         return etree.parse(str(path), safe_parser())
     except etree.XMLSyntaxError as err:
         entry = err.error_log.last_error if err.error_log else None
@@ -285,8 +288,18 @@ def _read_tei(path: Path) -> etree._ElementTree:
         raise UsageIOError(f"{path}: cannot read: {err.strerror or err}") from err
 
 
+def _stdin_bytes() -> bytes:
+    """All of stdin, for a "-" argument; a closed stdin is exit 2."""
+    if sys.stdin is None:
+        raise UsageIOError("cannot read '-': stdin is closed")
+    try:
+        return sys.stdin.buffer.read()
+    except OSError as err:
+        raise UsageIOError(f"cannot read stdin: {err.strerror or err}") from err
+
+
 @main.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--reading", type=click.Choice([r.value for r in Reading]), default=Reading.ORIGINAL.value,
               show_default=True, help="original: as printed (sic); corrected: with the proposed corrections (corr).")
 def totext(path: Path, reading: str) -> None:
@@ -299,13 +312,13 @@ def totext(path: Path, reading: str) -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="HTML file to write (- for stdout); default: PATH with the suffix .html.")
+              help="HTML file to write (- for stdout); default: PATH with the suffix .html (stdout for -).")
 def preview(path: Path, output: Path | None) -> None:
     """Write a self-contained HTML reading view of a TEI file (no network needed to open it)."""
     data = render_html(_read_tei(path))
-    output = output or path.with_suffix(".html")
+    output = output or (path if str(path) == "-" else path.with_suffix(".html"))
     if str(output) == "-":
         sys.stdout.buffer.write(data)
         return
@@ -317,7 +330,7 @@ def preview(path: Path, output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
               show_default=True, help="CMIF file to write (- for stdout).")
 @click.option("--url", help="URL the CMIF file will be published at (publicationStmt/idno); "
@@ -368,16 +381,17 @@ def cmif(paths: tuple[Path, ...], output: Path, url: str | None, editor: str, ti
 
 
 def _xml_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders as their .xml files (recursive, sorted); usage error when there are none."""
-    files = [file for path in paths for file in (sorted(path.rglob("*.xml")) if path.is_dir() else [path])]
+    """Files as given (and -), folders as their .xml and .tei files (recursive, sorted); usage error when there are none."""
+    files = list(files_to_check(paths))
     if not files:
-        raise click.UsageError("no .xml files found in the given paths")
+        raise click.UsageError("no .xml or .tei files found in the given paths")
     return files
 
 
 # --------------------------------------------------------------------------- ocr
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True,
+                                                                  path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per suspect; json: one JSON object per file (JSON Lines).")
 @_user_file_option
@@ -389,7 +403,7 @@ def ocr(paths: tuple[Path, ...], output_format: str, user_file: Path | None) -> 
     found = rejected = 0
     for path in paths:
         try:
-            document = read_export(path)
+            document = parse_export(_stdin_bytes(), "-") if str(path) == "-" else read_export(path)
         except TeiError as err:
             click.echo(str(err), err=True)
             rejected += 1

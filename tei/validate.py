@@ -169,7 +169,7 @@ def validate_paths(paths: Iterable[str | Path], schemas: Sequence[Schema] | None
                                                    "please report it"),))
             if result is None:
                 result = FileResult(name, (Finding(name, 0, "VALIDATION_LIMIT", _LIMIT_MESSAGE.format(time_limit)),))
-            fresh = tuple(warning for warning in result.warnings if warning not in said)
+            fresh = tuple(dict.fromkeys(warning for warning in result.warnings if warning not in said))
             said.update(fresh)
             yield FileResult(result.path, result.findings, result.schemas, fresh, result.skipped)
 

@@ -151,11 +151,3 @@ def test_cli_formats_keep_exit_codes(tree, output_format):
         assert out.startswith("broken.xml:1:15: ERR_TAG_NAME_MISMATCH ")
     missing = tei("validate", "--format", output_format, "missing.xml", cwd=tree)
     assert missing.returncode == 1 and b"IO_ERROR" in missing.stdout and b"Traceback" not in missing.stderr
-
-
-def test_pre_commit_hook_declaration():
-    yaml = pytest.importorskip("yaml")
-    hooks = yaml.safe_load((Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml").read_text())
-    hook, = hooks
-    assert {k: hook[k] for k in ("id", "entry", "language", "types")} == {
-        "id": "tei-validate", "entry": "tei validate", "language": "python", "types": ["xml"]}
