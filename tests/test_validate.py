@@ -121,11 +121,11 @@ def _sample_trees() -> list[etree._ElementTree]:
 def test_pruned_project_schema_gives_the_full_schemas_verdict_on_mutants(project_rng):
     grammar = builtin("bha")[0].grammar
     tally = {True: 0, False: 0}
-    for mutant in _mutants(_sample_trees()[:2], 1500, seed=11):
+    for mutant in _mutants(_sample_trees()[:2], 800, seed=11):
         verdict = project_rng.validate(mutant)
         tally[verdict] += 1
         assert grammar.relaxng(mutant).validate(mutant) == verdict, etree.tostring(mutant)[:2000]
-    assert min(tally.values()) > 200  # both verdicts well represented
+    assert min(tally.values()) > 100  # both verdicts well represented
 
 
 def test_pruned_tei_all_gives_the_full_schemas_verdict_on_mutants(tei_all):
