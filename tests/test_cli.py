@@ -172,3 +172,21 @@ def test_convert_rejects_a_bad_user_file_as_usage_error(tmp_path):
     assert result.returncode == 2
     assert f"{user_file}:1: expected wrong<TAB>right[<TAB>count]" in result.stderr.decode()
     assert not (tmp_path / "000_40c4c9e224be5acb.xml").exists()
+
+
+@pytest.mark.parametrize(("command", "marker"), [
+    (("totext", "-"), "苏共中央".encode()),
+    (("preview", "-"), b"<!DOCTYPE html>"),
+    (("cmif", "--url", "https://example.org/l.xml", "-"), b"<correspDesc"),
+])
+def test_dash_reads_one_tei_document_from_stdin(command, marker, tmp_path):
+    converted = tei("convert", "--no-ocr", "-", stdin=SEED.read_bytes()).stdout
+    result = tei(*command, stdin=converted)
+    assert result.returncode == 0, result.stderr
+    assert marker in result.stdout
+
+
+def test_dash_reads_one_export_from_stdin_for_ocr():
+    result = tei("ocr", "--format", "json", "-", stdin=SEED.read_bytes())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b'{"file": "-"')
