@@ -45,6 +45,9 @@ OWN_SCHEMA_FILES = frozenset({"tei_bha.rng", "tei_bha.sch"})
 
 _TEI_ALL_URL = re.compile(r"https?://(?:www\.)?tei-c\.org/(?:release|Vault/P5/(?P<version>[^/]+))"
                           r"/xml/tei/custom/schema/relaxng/tei_all\.(?:rng|rnc)")
+_CMIF_URL = re.compile(r"https?://raw\.githubusercontent\.com/TEI-Correspondence-SIG/CMIF/[^/]+/schema/"
+                       r"cmi-customization\.rng")
+"""Where CMIF files (correspSearch) declare their schema; the bundled cmif.rng is that schema."""
 _RELAXED_BINDINGS = frozenset({"", "xslt", "xpath", "exslt"})
 """Schematron query bindings lxml's XSLT 1.0 processor can run."""
 _QUIET_ROLES = frozenset({"info", "information", "warning", "warn"})
@@ -351,6 +354,8 @@ def _resolve(declaration: Declaration, base: Path) -> list[Schema]:
             f"bundled tei_all of TEI P5 {TEI_ALL_VERSION}",)
         return [schema.with_origin(href, "xml-model", notes) for schema in builtin("tei_all")
                 if schema.kind == declaration.kind]
+    if _CMIF_URL.fullmatch(href):
+        return [schema.with_origin(href, "xml-model") for schema in builtin("cmif") if schema.kind == declaration.kind]
     if is_url(href):
         raise SchemaError(f"schema {href} is a URL this tool does not know; nothing is fetched from the network: "
                           "save a copy beside the files and point the xml-model href at it, or use --schema")

@@ -304,6 +304,17 @@ def test_cmif_output_is_valid_against_cmif_and_tei_all(output_folder, tmp_path):
         assert checked.valid, (name, checked.findings)
 
 
+def test_a_cmif_file_declaring_the_correspsearch_schema_url_uses_the_bundled_cmif(output_folder, tmp_path, no_network):
+    letters = tei("cmif", str(output_folder), "--url", "https://example.org/letters.xml").stdout
+    declared = letters.replace(b"<TEI ", b'<?xml-model href="https://raw.githubusercontent.com/TEI-Correspondence-SIG/'
+                               b'CMIF/master/schema/cmi-customization.rng" type="application/xml" '
+                               b'schematypens="http://relaxng.org/ns/structure/1.0"?>\n<TEI ', 1)
+    (tmp_path / "letters.xml").write_bytes(declared)
+    result = validate_one(tmp_path / "letters.xml")
+    assert result.valid, result.findings
+    assert [(s.kind, s.source, s.location) for s in result.schemas] == [("relaxng", "xml-model", "bundled:cmif.rng")]
+
+
 # ----------------------------------------------------------------------------------------------
 # 3. Hostile schemas: never a fetch, never a traceback
 
