@@ -4,10 +4,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+from importlib import resources
 from pathlib import Path
 
 from lxml import etree
 
+from .build import SCHEMA_FILES
 from .errors import OutputError
 from .layout import indent
 
@@ -51,10 +53,6 @@ def write_schemas(output_root: str | Path) -> list[Path]:
     """Write the project schemas every output declares (tei_bha.rng, tei_bha.sch) into `output_root`,
     where the outputs' xml-model hrefs point (tei.build.schema_prefix): an editor that follows them
     (oXygen, VS Code) then validates without network. Files already up to date are left alone."""
-    from importlib import resources
-
-    from .build import SCHEMA_FILES
-
     written = []
     for name in SCHEMA_FILES:
         data = (resources.files("tei") / "schemas" / name).read_bytes()
