@@ -1,20 +1,31 @@
-"""tei: the text export of banned-historical-archives → scholarly TEI P5 XML.
+"""tei: the text export of banned-historical-archives → scholarly TEI P5 XML, and a TEI validator.
 
 Library API (the CLI is a thin shell over it):
     convert_file(path, ConvertOptions()) -> Result    # .tree is the TEI document
     convert_paths(paths, output, options, workers) -> Batch   # many files; iterate for outcomes
     serialize(tree) -> bytes;  write_atomic(path, data)
-    validate_file(path) -> list[Finding]
+    validate_file(path) -> list[Finding];  validate_paths(paths) -> Iterator[FileResult]
+
+Names are imported on first use, so `tei validate` does not pay for the converter's modules.
 """
+from __future__ import annotations
+
+import importlib
+
 __version__ = "0.1.0"
 
-from .convert import ConvertOptions, Result, convert_bytes, convert_document, convert_file  # noqa: E402
-from .batch import convert_paths  # noqa: E402
-from .reader import parse_export, read_export  # noqa: E402
-from .validate import validate_file  # noqa: E402
-from .write import serialize, write_atomic  # noqa: E402
+_EXPORTS = {
+    "ConvertOptions": "convert", "Result": "convert", "convert_bytes": "convert", "convert_document": "convert",
+    "convert_file": "convert", "convert_paths": "batch", "parse_export": "reader", "read_export": "reader", "validate_file": "validate",
+    "validate_paths": "validate", "serialize": "write", "write_atomic": "write",
+}
 
-__all__ = [
-    "__version__", "ConvertOptions", "Result", "convert_bytes", "convert_document", "convert_file", "convert_paths",
-    "parse_export", "read_export", "serialize", "validate_file", "write_atomic",
-]
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'tei' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value

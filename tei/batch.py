@@ -14,6 +14,7 @@ from enum import Enum
 from functools import partial
 from pathlib import Path
 
+from .build import point_to_schemas, schema_prefix
 from .convert import ConvertOptions, convert_file
 from .errors import BatchError, OutputError, TeiError
 from .write import serialize, write_atomic
@@ -28,6 +29,8 @@ class Job:
 
     source: Path
     target: Path
+    schema_prefix: str = ""
+    """From the target's folder to the output folder, where the schemas are written (build.schema_prefix)."""
 
 
 class Status(str, Enum):
@@ -63,7 +66,7 @@ def plan(paths: Sequence[Path], output: Path) -> tuple[Job, ...]:
     """
     names_a_file = output.suffix == TEI_SUFFIX and not output.is_dir()
     if names_a_file and len(paths) == 1 and not paths[0].is_dir():
-        return (Job(paths[0], output),)
+        return (Job(paths[0], output),)  # its xml-model hrefs name the schemas beside it
     if names_a_file:
         raise BatchError(f"the output {output} names a file (.xml), but a folder or several files give one "
                          "TEI file each: name a folder")
@@ -76,7 +79,7 @@ def plan(paths: Sequence[Path], output: Path) -> tuple[Job, ...]:
                 raise BatchError(f"{source} and {seen[target]} would both be written to {target}")
             if target not in seen:
                 seen[target] = source
-                jobs.append(Job(source, target))
+                jobs.append(Job(source, target, schema_prefix(target, output)))
     if not jobs:
         raise BatchError(f"no {EXPORT_SUFFIX} files found in {', '.join(map(str, paths))}")
     return tuple(jobs)
@@ -93,10 +96,14 @@ def _sources(path: Path) -> Iterable[tuple[Path, Path]]:
 class Batch:
     """Planned conversions; iterating converts them and yields one Outcome per job, in job order."""
 
-    def __init__(self, jobs: Sequence[Job], options: ConvertOptions = ConvertOptions(), workers: int = 1):
+    def __init__(self, jobs: Sequence[Job], options: ConvertOptions = ConvertOptions(), workers: int = 1,
+                 root: Path | None = None):
         self.jobs = tuple(jobs)
         self.options = options
         self.workers = workers
+        self.root = root
+        """The output folder, where write.write_schemas puts the schemas the outputs point to;
+        None when the output is one named file."""
 
     def __len__(self) -> int:
         return len(self.jobs)
@@ -121,13 +128,17 @@ def convert_paths(paths: Sequence[Path], output: Path, options: ConvertOptions =
     Raises:
         BatchError: as `plan`.
     """
-    return Batch(plan(paths, output), options, workers)
+    jobs = plan(paths, output)
+    names_a_file = len(jobs) == 1 and jobs[0].target == output
+    return Batch(jobs, options, workers, None if names_a_file else output)
 
 
 def convert_job(job: Job, options: ConvertOptions) -> Outcome:
     """Convert one job and write its TEI file atomically; every error becomes the job's outcome."""
     try:
         result = convert_file(job.source, options)
+        if job.schema_prefix:
+            point_to_schemas(result.tree, job.schema_prefix)
         write_atomic(job.target, serialize(result.tree))
     except OutputError as err:
         return Outcome(job, Status.UNWRITABLE, error=str(err))

@@ -13,28 +13,33 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from lxml import etree
 
 from . import __version__
-from .batch import Status, convert_paths
 from .cmif import DEFAULT_TITLE, CmifOptions, Source, build_cmif, count_letters, read_authorities
-from .convert import ConvertOptions, Result, convert_bytes, convert_file
 from .dates import build_time
 from .errors import BatchError, ConfigError, OutputError, SchemaError, TeiError
-from .ocr import find_suspects, load_user_file
 from .ocr_report import report_json, report_lines
 from .preview import render_html
-from .reader import read_export
-from .report import FORMATS, LINE_FORMATS, FileResult, render, render_file
+from .reader import parse_export, read_export
+from .report import FORMATS, LINE_FORMATS, printable, render, render_file
+from .schemas import schemas_for_option
 from .totext import Reading, to_text
-from .validate import Schema, load_schema, project_schemas, safe_parser, validate_file
-from .write import serialize, write_atomic
+from .validate import TIME_LIMIT, files_to_check, safe_parser, validate_paths
+from .write import serialize, write_atomic, write_schemas
+
+if TYPE_CHECKING:
+    from .convert import ConvertOptions, Result
+# The converter and the OCR step (numpy, language model) are imported by the commands that use
+# them, so that `tei validate` starts in a fraction of the time.
 
 _HELP_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -125,14 +130,34 @@ def _messages(command: Callable[..., None]) -> Callable[..., None]:
 def _write_output(data: bytes, output: Path | None, say: _Say) -> None:
     """`data` to the file `output`, atomically (IO errors exit 2), or to stdout when it is None or -."""
     if output is None or str(output) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _write_stdout(data)
         return
     try:
         write_atomic(output, data)
     except OutputError as err:
         raise UsageIOError(str(err)) from err
     say.info(f"wrote {output}")
+
+
+def _write_stdout(data: bytes) -> None:
+    """Write data to stdout now; a broken, full or closed stdout is one line and exit 2."""
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError) as err:  # EPIPE, ENOSPC; a closed or missing stdout
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # the interpreter's last flush must not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise UsageIOError(f"cannot write to stdout: {getattr(err, 'strerror', None) or err}") from err
+
+
+def _stdin_bytes() -> bytes:
+    """All of stdin, for a "-" argument; a closed stdin is exit 2."""
+    if sys.stdin is None:
+        raise UsageIOError("cannot read '-': stdin is closed")
+    try:
+        return sys.stdin.buffer.read()
+    except OSError as err:
+        raise UsageIOError(f"cannot read stdin: {err.strerror or err}") from err
 
 
 # --------------------------------------------------------------------------- convert
@@ -145,6 +170,8 @@ _user_file_option = click.option(
 def _load_user_file(path: Path | None) -> tuple[list[tuple[str, str, int]], list[str]]:
     if path is None:
         return [], []
+    from .ocr import load_user_file
+
     try:
         return load_user_file(path)
     except ValueError as err:
@@ -178,12 +205,14 @@ def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: boo
             build_time()
         except ConfigError as err:
             raise click.BadParameter(str(err), param_hint="--timestamp") from err
+    from .convert import ConvertOptions, convert_bytes, convert_file
+
     pairs, terms = _load_user_file(user_file)
     options = ConvertOptions(ocr=not no_ocr, timestamp=timestamp, extra_confusions=tuple(pairs), protected=tuple(terms))
     if any(str(path) == "-" for path in paths):
         if len(paths) > 1:
             raise click.UsageError("'-' (stdin) cannot be combined with other paths")
-        _convert_one(lambda: convert_bytes(sys.stdin.buffer.read(), "<stdin>", options), output, say)
+        _convert_one(lambda: convert_bytes(_stdin_bytes(), "<stdin>", options), output, say)
     elif output is None or str(output) == "-":
         if len(paths) > 1 or paths[0].is_dir():
             raise click.UsageError("a folder or several files give one TEI file each: "
@@ -208,6 +237,8 @@ def _convert_one(convert_one: Callable[[], Result], output: Path | None, say: _S
 def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOptions, workers: int, say: _Say) -> None:
     """Convert files into `output` (see batch.plan); each message once; exit 1 on rejected inputs,
     2 when a file cannot be written."""
+    from .batch import Status, convert_paths
+
     try:
         batch = convert_paths(paths, output, options, workers)
     except BatchError as err:
@@ -225,6 +256,11 @@ def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOption
             else:
                 say.detail(f"wrote {outcome.job.target}")
     rejected = len(statuses) - statuses.count(Status.WRITTEN)
+    if batch.root is not None and Status.WRITTEN in statuses:
+        try:  # the schemas the outputs' xml-model instructions point to, once, at the output root
+            write_schemas(batch.root)
+        except OutputError as err:
+            raise UsageIOError(str(err)) from err
     say.info(f"converted {len(statuses) - rejected} of {len(statuses)} file(s) to {output} "
              f"in {time.perf_counter() - started:.1f} s" + (f"; {rejected} rejected" if rejected else ""))
     if rejected:
@@ -232,50 +268,71 @@ def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOption
 
 
 # --------------------------------------------------------------------------- validate
-@main.command(short_help="Check TEI files against the project schema and Schematron.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--schema", "schema_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Extra RelaxNG (.rng) or Schematron (.sch) schema; repeatable.")
+@main.command(short_help="Check TEI files against their declared schemas or tei_all.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--schema", "schema_names", multiple=True, metavar="NAME|PATH",
+              help="Validate against exactly these (repeatable): tei_all, bha (the project's RelaxNG and "
+                   "Schematron), cmif, or a RelaxNG (.rng, .rnc) or ISO Schematron (.sch) file. "
+                   "Default: the schemas each file declares in <?xml-model?>, else tei_all.")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text: file:line: CODE message; json: one JSON object per file and line; "
+              help="text: file:line:col: CODE message [schema]; json: one JSON object per file and line; "
                    "junit: JUnit XML, a testcase per file; sarif: SARIF 2.1.0 for code scanning.")
+@click.option("--time-limit", type=click.FloatRange(min=0), default=TIME_LIMIT, show_default=True, metavar="SECONDS",
+              help="Longest a file may take; past it, a VALIDATION_LIMIT finding (0: no limit).")
 @_messages
-def validate(paths: tuple[Path, ...], schema_paths: tuple[Path, ...], output_format: str, say: _Say) -> None:
-    """Check TEI files (or folders of .xml, recursive) against the project schema and Schematron.
+def validate(paths: tuple[Path, ...], schema_names: tuple[str, ...], output_format: str, time_limit: float,
+             say: _Say) -> None:
+    """Check TEI files, folders (their .xml and .tei files, recursive) or - (stdin) against their schemas.
 
     \b
     Examples:
-      tei validate tei/                        every .xml below tei/
+      tei validate tei/                        every .xml and .tei below tei/
+      tei validate --schema tei_all letter.xml
       tei validate --format sarif . > tei.sarif
     """
     try:
-        schemas: list[Schema] = [*project_schemas(), *(load_schema(path) for path in schema_paths)]
+        schemas = schemas_for_option(schema_names) if schema_names else None
     except SchemaError as err:
         raise UsageIOError(str(err)) from err
-    files = _xml_files(paths)
+    stdin = None
+    if any(str(path) == "-" for path in paths):
+        if sys.stdin is None:
+            raise UsageIOError("cannot read '-': stdin is closed")
+        stdin = sys.stdin.buffer
+    if sys.stdout is None:
+        raise UsageIOError("cannot write the report: stdout is closed")
     results = []
-    for file in files:
-        findings = validate_file(file, schemas)
-        if any(finding.code == "IO_ERROR" for finding in findings):
-            raise UsageIOError(f"{file}: {findings[0].message}")
-        results.append(FileResult(str(file), tuple(findings)))
-        if output_format in LINE_FORMATS and (lines := render_file(results[-1], output_format)):
-            click.echo(lines)
+    for result in validate_paths(paths, schemas, stdin, time_limit):
+        results.append(result)
+        for warning in result.warnings:
+            say.warning(printable(warning))
+        if result.skipped:
+            say.warning(f"{printable(result.path)}: {printable(result.skipped)}")
+        if output_format in LINE_FORMATS and (lines := render_file(result, output_format)):
+            _write_stdout((lines + "\n").encode("utf-8"))
+        say.detail(f"{printable(result.path)}: {'skipped' if result.skipped else 'valid' if result.valid else 'invalid'}")
+    if not results:
+        raise click.UsageError("no .xml or .tei files found in the given paths")
     if output_format not in LINE_FORMATS:
-        click.echo(render(results, output_format))
-    invalid = sum(not result.valid for result in results)
-    say.info(f"{len(files) - invalid} of {len(files)} file(s) valid")
+        _write_stdout((render(results, output_format) + "\n").encode("utf-8"))
+    checked = [result for result in results if not result.skipped]
+    invalid = sum(not result.valid for result in checked)
+    skipped = len(results) - len(checked)
+    say.info(f"{len(checked) - invalid} of {len(checked)} file(s) valid" + (f"; {skipped} skipped" if skipped else ""))
     if invalid:
         sys.exit(1)
 
 
 # --------------------------------------------------------------------------- reading TEI back
 def _read_tei(path: Path) -> etree._ElementTree:
-    """Parse a TEI file safely; not well-formed → exit 1 (`file:line: CODE message`), unreadable → exit 2."""
+    """Parse a TEI file (or "-": stdin) safely; not well-formed → exit 1 (`file:line: CODE message`),
+    unreadable → exit 2."""
     try:
+        if str(path) == "-":
+            return etree.fromstring(_stdin_bytes(), safe_parser()).getroottree()
         return etree.parse(str(path), safe_parser())
     except etree.XMLSyntaxError as err:
-        if _is_export(path):
+        if str(path) != "-" and _is_export(path):
             raise click.ClickException(f"{path}:1: an export text file, not TEI; convert it first: "
                                        f"tei convert {path} -o {path.with_suffix('.xml').name}") from err
         entry = err.error_log.last_error if err.error_log else None
@@ -296,7 +353,7 @@ def _is_export(path: Path) -> bool:
 
 
 @main.command(short_help="Print the body of a TEI file as plain text.")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--reading", type=click.Choice([r.value for r in Reading]), default=Reading.ORIGINAL.value,
               show_default=True, help="original: as printed (sic); corrected: with the proposed corrections (corr).")
 @_messages
@@ -317,7 +374,7 @@ def totext(path: Path, reading: str, say: _Say) -> None:
 
 
 @main.command(short_help="Write a self-contained HTML page to read a TEI file.")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="HTML file to write. Default: stdout.")
 @_messages
@@ -333,7 +390,7 @@ def preview(path: Path, output: Path | None, say: _Say) -> None:
 
 
 @main.command(short_help="Write the letters of TEI files as CMIF (correspSearch).")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="CMIF file to write. Default: stdout.")
 @click.option("--url", help="URL the CMIF file will be published at (publicationStmt/idno); "
@@ -386,16 +443,17 @@ def cmif(paths: tuple[Path, ...], output: Path | None, url: str | None, editor: 
 
 
 def _xml_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders as their .xml files (recursive, sorted); usage error when there are none."""
-    files = [file for path in paths for file in (sorted(path.rglob("*.xml")) if path.is_dir() else [path])]
+    """Files as given (and -), folders as their .xml and .tei files (recursive, sorted); usage error when there are none."""
+    files = list(files_to_check(paths))
     if not files:
-        raise click.UsageError("no .xml files found in the given paths")
+        raise click.UsageError("no .xml or .tei files found in the given paths")
     return files
 
 
 # --------------------------------------------------------------------------- ocr
 @main.command(short_help="List suspected OCR errors of export files, for review.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True,
+                                                                  path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per suspect; json: one JSON object per file (JSON Lines).")
 @_user_file_option
@@ -408,11 +466,13 @@ def ocr(paths: tuple[Path, ...], output_format: str, user_file: Path | None, say
       tei ocr letter.txt | head
       tei ocr --format json --user-file mine.txt letter.txt
     """
+    from .ocr import find_suspects
+
     pairs, terms = _load_user_file(user_file)
     found = rejected = 0
     for path in paths:
         try:
-            document = read_export(path)
+            document = parse_export(_stdin_bytes(), "-") if str(path) == "-" else read_export(path)
         except TeiError as err:
             say.error(str(err))
             rejected += 1

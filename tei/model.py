@@ -148,12 +148,47 @@ class Unclear:
 
 @dataclass(frozen=True)
 class Finding:
-    """One validation problem in a file."""
+    """One validation problem in a file: `path:line:column: CODE message [schema]`.
+
+    line and column are 1-based; 0 when unknown (libxml2 gives no column for schema errors).
+    """
 
     path: str
     line: int
     code: str
     message: str
+    column: int = 0
+    schema: str = ""
+    """The schema that found it, as findings name it ("tei_all", a path, an xml-model href); "" for XML errors."""
+
+
+@dataclass(frozen=True)
+class AppliedSchema:
+    """A schema a file was checked against, and why that one."""
+
+    name: str
+    kind: str
+    """"relaxng" or "schematron"."""
+    source: str
+    """"option" (--schema), "xml-model" (declared by the file) or "default" (tei_all for a file that declares none)."""
+    location: str
+    """What was read: a bundled schema ("bundled:tei_all.rng"), a file path, or the href that could not be used."""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What validating one file found; no findings means valid. A skipped file was not validated."""
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    schemas: tuple[AppliedSchema, ...] = ()
+    warnings: tuple[str, ...] = ()
+    skipped: str = ""
+    """Why the file was not validated (a FIFO, a device); "" when it was."""
+
+    @property
+    def valid(self) -> bool:
+        return not self.findings and not self.skipped
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+from importlib import resources
 from pathlib import Path
 
 from lxml import etree
 
+from .build import SCHEMA_FILES
 from .errors import OutputError
 
 _SERIAL = itertools.count()
@@ -44,3 +46,21 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             raise
     except OSError as err:
         raise OutputError(f"{path}: cannot write: {err.strerror or err}") from err
+
+
+def write_schemas(output_root: str | Path) -> list[Path]:
+    """Write the project schemas every output declares (tei_bha.rng, tei_bha.sch) into `output_root`,
+    where the outputs' xml-model hrefs point (tei.build.schema_prefix): an editor that follows them
+    (oXygen, VS Code) then validates without network. Files already up to date are left alone."""
+    written = []
+    for name in SCHEMA_FILES:
+        data = (resources.files("tei") / "schemas" / name).read_bytes()
+        target = Path(output_root) / name
+        try:
+            current = target.read_bytes() if target.is_file() else None
+        except OSError:
+            current = None
+        if current != data:
+            write_atomic(target, data)
+            written.append(target)
+    return written

@@ -39,6 +39,8 @@ SCHEMAS = ROOT / "schemas"
 PROJECT_RNG = SCHEMAS / "tei_bha.rng"
 PROJECT_SCH = SCHEMAS / "tei_bha.sch"
 TEI_ALL_RNG = SCHEMAS / "tei_all.rng"
+SHARED = ROOT.parent / "shared"
+"""../shared beside the clone: read only by the `shared` group and by --corpus=../shared/corpus."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -191,13 +191,14 @@ def test_validate_refuses_entities_without_expanding_them(tmp_path):
     assert "XML_ENTITY" in out and "root:" not in out and "aaaaaaaaaa" not in out
 
 
-def test_validate_bad_extra_schema_exits_2(tmp_path, seed_bytes):
+def test_validate_unusable_schema_exits_2(tmp_path):
     schema = tmp_path / "schema.rnc"
-    schema.write_text("element TEI { empty }")
-    (tmp_path / SEED_XML).write_bytes(seed_bytes)
+    schema.write_text("element TEI { empty ")
+    tei("convert", str(SEED), "-o", str(tmp_path))
     result = tei("validate", "--schema", str(schema), str(tmp_path / SEED_XML))
-    assert result.returncode == 2
-    assert "unknown schema kind" in result.stderr.decode()
+    assert result.returncode == 2 and result.stdout == b""
+    message, = result.stderr.decode().splitlines()
+    assert message.startswith(f"Error: {schema}: not a usable RelaxNG compact schema")
 
 
 def test_ten_megabyte_body_converts_and_validates(tmp_path):
@@ -273,3 +274,21 @@ def test_messages_wait_until_the_progress_bar_is_done(tmp_path):
     assert "converting" in text[:bar_ends + 1] and f"{batch}/bad/" not in text[:bar_ends]
     assert sorted(line.split(":")[0] for line in messages.splitlines() if line.startswith(f"{batch}/bad/")) == sorted(
         f"{batch}/bad/{name}" for name in bad)
+
+
+@pytest.mark.parametrize(("command", "marker"), [
+    (("totext", "-"), "苏共中央".encode()),
+    (("preview", "-"), b"<!DOCTYPE html>"),
+    (("cmif", "--url", "https://example.org/l.xml", "-"), b"<correspDesc"),
+])
+def test_dash_reads_one_tei_document_from_stdin(command, marker, tmp_path):
+    converted = tei("convert", "--no-ocr", "-", stdin=SEED.read_bytes()).stdout
+    result = tei(*command, stdin=converted)
+    assert result.returncode == 0, result.stderr
+    assert marker in result.stdout
+
+
+def test_dash_reads_one_export_from_stdin_for_ocr():
+    result = tei("ocr", "--format", "json", "-", stdin=SEED.read_bytes())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b'{"file": "-"')

@@ -34,9 +34,11 @@ RICH_SAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
     <fileDesc>
       <titleStmt>
         <title>苏共中央给中共中央的信</title>
-        <author><orgName>苏共中央</orgName></author>
-        <author><persName>赫鲁晓夫</persName></author>
+        <title type="alt">苏共中央一九六三年十一月二十九日给中共中央的信</title>
+        <author><orgName ref="https://d-nb.info/gnd/2004340-8">苏共中央</orgName></author>
+        <author><persName ref="https://d-nb.info/gnd/118561219 http://www.wikidata.org/entity/Q35254" key="khrushchev">赫鲁晓夫</persName></author>
         <respStmt xml:id="tei-ocr"><resp>OCR marking</resp><name>tei 0.1.0</name></respStmt>
+        <respStmt xml:id="reviewer-1"><resp>proofreading</resp><persName>Jane Doe</persName></respStmt>
       </titleStmt>
       <publicationStmt>
         <distributor>banned-historical-archives</distributor>
@@ -44,51 +46,55 @@ RICH_SAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
         <date when="2026-01-31T12:00:00Z">2026-01-31T12:00:00Z</date>
         <availability><p>public</p></availability>
       </publicationStmt>
-      <sourceDesc><bibl><title level="m">红旗</title><editor>甲</editor>,<author>乙</author><note type="source">1964</note></bibl></sourceDesc>
+      <sourceDesc><bibl><title level="m">红旗</title><editor>甲</editor>,<author>乙</author><biblScope unit="page" from="3" to="9">3-9</biblScope><note type="source">1964</note><note>人民出版社</note></bibl></sourceDesc>
     </fileDesc>
     <encodingDesc>
       <appInfo><application ident="tei" version="0.1.0"><label>tei</label></application></appInfo>
       <editorialDecl><correction><p>c</p></correction><normalization><p>n</p></normalization></editorialDecl>
     </encodingDesc>
     <profileDesc>
-      <creation><date when="1963-11-29">1963-11-29</date>,<date>0-0-0</date><date from="1963-11" to="1964">1963-11-0,1964-0-0</date></creation>
+      <creation><date when="1963-11-29" cert="medium" resp="#reviewer-1">1963-11-29</date>,<date>0-0-0</date><date from="1963-11" to="1964">1963-11-0,1964-0-0</date></creation>
       <langUsage><language ident="zh-Hant">Chinese</language></langUsage>
-      <textClass><keywords><term>书信</term><term>中苏</term></keywords></textClass>
+      <textClass><keywords><term>书信</term><term>中苏</term></keywords><keywords scheme="https://example.org/topics"><term>论战</term></keywords><classCode scheme="https://example.org/classes">D8</classCode></textClass>
       <abstract><p>a</p><p>b</p></abstract>
+      <particDesc><listPerson><person xml:id="p-mao"><persName ref="http://www.wikidata.org/entity/Q5816">毛泽东</persName></person></listPerson></particDesc>
       <correspDesc>
-        <correspAction type="sent"><orgName>苏共中央</orgName><persName>赫鲁晓夫</persName><date when="1963-11-29"/></correspAction>
-        <correspAction type="received"><orgName>中国共产党中央委员会</orgName><persName>毛泽东</persName></correspAction>
+        <correspAction type="sent"><orgName>苏共中央</orgName><persName>赫鲁晓夫</persName><placeName ref="https://www.geonames.org/524901">莫斯科</placeName><date when="1963-11-29" cert="high"/></correspAction>
+        <correspAction type="received"><orgName>中国共产党中央委员会</orgName><persName>毛泽东</persName><placeName>北京</placeName></correspAction>
       </correspDesc>
       <correspDesc><correspAction type="sent"><date when="1963"/></correspAction></correspDesc>
       <correspDesc><correspAction type="received"><persName>毛泽东</persName></correspAction></correspDesc>
     </profileDesc>
+    <revisionDesc><change when="2026-02-01" who="#reviewer-1">proofread the OCR marking</change></revisionDesc>
   </teiHeader>
   <text>
     <body>
       <div type="letter">
-        <head>苏共中央<choice><sic>姿黄</sic><corr resp="#tei-ocr" cert="high">委员</corr></choice>会的信<lb/>续</head>
+        <head>苏共中央<choice><sic>姿黄</sic><corr resp="#tei-ocr" cert="high">委员</corr></choice>会的信<lb/>续<note place="foot" n="1">注</note></head>
         <opener>
-          <dateline>莫斯科，<date when="1963-11-29">一九六三年<sic resp="#tei-ocr" cert="low">十</sic>一月</date><lb/></dateline>
+          <dateline><placeName>莫斯科</placeName>，<date when="1963-11-29">一九六三年<sic resp="#tei-ocr" cert="low">十</sic>一月</date><lb/></dateline>
           <salute>致中国共产党中央委员会毛泽东同志<lb/></salute>
           <byline>某某</byline>
-          <salute>同志们：</salute>
+          <salute>同志们：<note place="foot">注</note></salute>
         </opener>
-        <p>正文<choice><sic>姿</sic><corr resp="#tei-ocr" cert="medium">委</corr></choice><lb/>下一行</p>
-        <quote>引文<sic resp="#tei-ocr" cert="high">x</sic></quote>
+        <p>正文<choice><sic>姿</sic><corr resp="#reviewer-1" cert="high">委</corr></choice><lb/>下一行<note place="foot" n="2">见<ref target="https://example.org/doc">另文</ref></note><unclear reason="illegible">■■<choice><sic>a</sic><corr resp="#tei-ocr" cert="low">b</corr></choice></unclear></p>
+        <quote>引文<sic resp="#tei-ocr" cert="high">x</sic><note place="foot" n="3">q</note></quote>
         <ab type="ornament">■</ab>
+        <note place="foot" n="4">脚注<unclear reason="faded">x</unclear></note>
+        <figure><graphic url="images/p3.png"/><figDesc>插图</figDesc></figure>
         <div type="section"><head>一</head><p>p</p></div>
         <div type="letter"><head>附信</head><p>p</p></div>
         <closer>
           <salute>此致<lb/>敬礼</salute>
-          <signed>苏共中央（签字）<choice><sic>a</sic><corr resp="#tei-ocr" cert="low">b</corr></choice></signed>
-          <dateline><date when="1963-11">一九六三年十一月</date></dateline>
+          <signed>苏共中央（签字）<choice><sic>a</sic><corr resp="#tei-ocr" cert="low">b</corr></choice><note place="foot" n="5">签</note></signed>
+          <dateline><date when="1963-11" cert="low" resp="#reviewer-1">一九六三年十一月</date></dateline>
           <dateline>一九六三年</dateline>
         </closer>
         <postscript><p>附：文件</p><p>又及</p></postscript>
         <postscript><p>附件二</p></postscript>
       </div>
       <div type="telegram"><head>电报</head><opener><salute>x</salute></opener><div type="section"><head>h</head></div><closer><signed>s</signed></closer></div>
-      <div type="speech"><opener><salute>同志们：</salute></opener><p>讲话</p></div>
+      <div type="speech"><head>讲话</head><byline>毛泽东</byline><dateline><date when="1957-02-27">一九五七年二月二十七日</date></dateline><docDate when="1957-06-19">1957年6月19日</docDate><opener><salute>同志们：</salute></opener><p>讲话</p><signed>毛泽东</signed><closer><signed>s</signed></closer></div>
       <div type="article"/>
       <div type="article"><head>h</head><div type="section"><head>h2</head></div><div type="section"/></div>
     </body>
@@ -171,6 +177,83 @@ def test_letter_and_ocr_placements_are_valid_in_both(project_rng, project_schema
     tree = rich_sample()
     assert tei_all.validate(tree), _first_error(tei_all)
     assert project_rng.validate(tree), _first_error(project_rng)
+    assert _failed_codes(project_schematron, tree) == []
+
+
+# What a scholar adds to a converted file (and what the other open issues write), each as a small
+# edit of the seed's real output: (id, where (XPath), how, TEI fragment or attributes).
+ENRICHMENTS = [
+    ("persName ref and key", "//t:author/t:persName", "attributes",
+     {"ref": "https://d-nb.info/gnd/118561219 http://www.wikidata.org/entity/Q35254", "key": "khrushchev"}),
+    ("orgName ref", "//t:correspAction[@type='sent']/t:orgName", "attributes", {"ref": "https://d-nb.info/gnd/2004340-8"}),
+    ("a second title", "//t:titleStmt/t:title", "after", '<title type="alt">苏共中央给中共中央的信</title>'),
+    ("date cert and resp", "//t:creation/t:date", "attributes", {"cert": "medium", "resp": "#tei-ocr"}),
+    ("footnote in a paragraph", "//t:body//t:p[1]", "append", '<note place="foot" n="1">原注</note>'),
+    ("footnote in a salute", "//t:opener/t:salute[1]", "append", '<note place="foot">注</note>'),
+    ("footnote in a closer's dateline", "//t:closer/t:dateline", "append", '<note place="foot" n="*">注</note>'),
+    ("footnote as a part of the div", "//t:body//t:p[1]", "after", '<note place="foot" n="2">脚注</note>'),
+    ("ref with a target", "//t:body//t:p[1]", "append", '<ref target="https://example.org/other.xml">另文</ref>'),
+    ("placeName in correspAction", "//t:correspAction[@type='sent']/t:persName", "after",
+     '<placeName ref="https://www.geonames.org/524901">莫斯科</placeName>'),
+    ("placeName in a dateline", "//t:closer/t:dateline", "prepend", '<placeName>莫斯科</placeName>'),
+    ("figure with graphic and figDesc", "//t:body//t:p[1]", "after",
+     '<figure><graphic url="images/page-3.png"/><figDesc>报纸版面</figDesc></figure>'),
+    ("byline, dateline and docDate at the top of a speech", "//t:body/t:div/t:head", "after",
+     '<byline>毛泽东</byline><dateline><date when="1957-02-27">一九五七年二月二十七日</date></dateline>'
+     '<docDate when="1957-06-19">一九五七年六月十九日</docDate>'),
+    ("signed at the end of a div", "//t:closer", "before", '<signed>苏共中央</signed>'),
+    ("unclear with text and a choice", "//t:body//t:p[1]", "append",
+     '<unclear reason="illegible">■■<choice><sic>姿</sic><corr resp="#tei-ocr" cert="low">委</corr></choice></unclear>'),
+    ("a reviewer's respStmt and corr", "//t:titleStmt/t:respStmt", "after",
+     '<respStmt xml:id="reviewer-1"><resp>proofreading</resp><persName>Jane Doe</persName></respStmt>'),
+    ("revisionDesc with a change", "//t:profileDesc", "after",
+     '<revisionDesc><change when="2026-02-01" who="#tei-ocr">checked</change></revisionDesc>'),
+    ("keywords with a scheme and classCode", "//t:textClass/t:keywords", "after",
+     '<keywords scheme="https://example.org/topics"><term>中苏论战</term></keywords>'
+     '<classCode scheme="https://example.org/classes">D8</classCode>'),
+    ("particDesc", "//t:textClass", "after",
+     '<particDesc><listPerson><person xml:id="p-mao"><persName ref="http://www.wikidata.org/entity/Q5816">毛泽东'
+     '</persName></person></listPerson></particDesc>'),
+    ("biblScope and notes on the book", "//t:sourceDesc/t:bibl", "append",
+     '<biblScope unit="page" from="3" to="9">第3-9页</biblScope><note>人民出版社，1964</note>'),
+    ("a second correspDesc", "//t:correspDesc", "after",
+     '<correspDesc><correspAction type="received"><persName>刘少奇</persName></correspAction></correspDesc>'),
+]
+
+
+def _enrich(tree, where: str, how: str, what) -> None:
+    anchor = xpath(tree, where)[0]
+    if how == "attributes":
+        for name, value in what.items():
+            anchor.set(name, value)
+        return
+    fragment = list(etree.fromstring(f'<x xmlns="{TEI_NS}">{what}</x>'))
+    if how == "append":
+        anchor.extend(fragment)
+    elif how == "prepend":
+        for element in reversed(fragment):
+            anchor.insert(0, element)
+    elif how == "after":
+        for element in reversed(fragment):
+            anchor.addnext(element)
+    else:
+        for element in fragment:
+            anchor.addprevious(element)
+
+
+@pytest.mark.parametrize("where, how, what", [case[1:] for case in ENRICHMENTS], ids=[c[0] for c in ENRICHMENTS])
+def test_what_a_scholar_adds_is_valid_in_both(where, how, what, project_rng, project_schematron, tei_all):
+    tree = convert_file(SEED, ConvertOptions(ocr=False)).tree
+    if "speech" in str(what) or "docDate" in str(what):
+        xpath(tree, "//t:body/t:div")[0].set("type", "speech")
+    _enrich(tree, where, how, what)
+    if "reviewer-1" in str(what):
+        corr = etree.fromstring(f'<choice xmlns="{TEI_NS}"><sic>姿</sic><corr resp="#reviewer-1" cert="high">委</corr>'
+                                '</choice>')
+        xpath(tree, "//t:body//t:p[1]")[0].append(corr)
+    tree = parse_tei(etree.tostring(tree))
+    assert project_rng.validate(tree), _first_error(project_rng)
+    assert tei_all.validate(tree), _first_error(tei_all)
     assert _failed_codes(project_schematron, tree) == []
 
 
