@@ -85,7 +85,8 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
         ocr_marked=options.ocr,
         timestamp=_timestamp() if options.timestamp else None,
     )
-    conversion = Conversion(document=document, structure=structure, suspects=marks.suspects, markers=markers)
+    conversion = Conversion(document=document, structure=structure, suspects=marks.suspects, markers=markers,
+                            unclear=marks.unclear)
     return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
 
 

@@ -124,7 +124,8 @@ def _encoding_desc(version: str, ocr_marked: bool) -> etree._Element:
     correction = (
         "Suspected OCR errors are kept as printed in <sic> and the proposed reading is given in "
         "<corr> inside <choice>, with @cert (high, medium, low) and @resp pointing to the respStmt "
-        f"#{OCR_RESP_ID}. No other change was made to the text."
+        f"#{OCR_RESP_ID}; a run the OCR garbled beyond correction is kept as printed in <unclear>. "
+        "No other change was made to the text."
         if ocr_marked else
         "Suspected OCR errors were not marked in this file; the text is as in the export."
     )
