@@ -58,7 +58,7 @@ def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = ()
                markers: Sequence[tuple[int, int]] = (), unclear: Sequence[Unclear] = ()) -> etree._Element:
     """The `<text>` element for `body` laid out by `structure` (which covers it: see
     check_coverage), with `suspects` and `unclear` regions marked (a region is cut where an
-    element ends; suspects inside one are not marked) and the export's `markers` left out."""
+    element ends; a suspect inside one is marked in it) and the export's `markers` left out."""
     renderer = _Renderer(body, suspects, _Markers(body, markers), unclear)
     text = root("text")
     renderer.fill(sub(text, "body"), Node("body", 0, len(body), children=structure.divs), TEXT_BODY_DEPTH)
@@ -153,7 +153,7 @@ class _Renderer:
         for region in self._unclear_in(start, end):
             region_start, region_end = max(region.offset, start), min(region.offset + region.length, end)
             self._marked_text(element, position, region_start)
-            self._append_text(sub(element, "unclear", reason=region.reason), self.markers.strip(region_start, region_end))
+            self._marked_text(sub(element, "unclear", reason=region.reason), region_start, region_end)
             position = region_end
         self._marked_text(element, position, end)
 
@@ -216,4 +216,4 @@ def _mark(parent: etree._Element, suspect: Suspect) -> None:
     """Append the suspect as choice(sic, corr)."""
     choice = sub(parent, "choice")
     sub(choice, "sic", suspect.sic)
-    sub(choice, "corr", suspect.corr, resp=f"#{OCR_RESP_ID}", cert=suspect.cert.value)
+    sub(choice, "corr", suspect.corr, resp=f"#{suspect.resp or OCR_RESP_ID}", cert=suspect.cert.value)

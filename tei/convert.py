@@ -5,21 +5,23 @@ document and on generated ones.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
-from . import __version__
+from . import __version__, anchor
 from .body import check_coverage
 from .build import build_tei
 from .dates import build_time
+from .decisions import Decision, NotApplied, apply, pair_counts, place, reviewer_id, summary
 from .errors import UncoveredText
-from .header import HeaderOptions
+from .header import HeaderOptions, Reviewer
 from .language import detect_language
 from .letters import find_letters
-from .ocr import OcrMarks, find_ocr_marks
 from .model import Conversion, Document
+from .ocr import OcrMarks, find_ocr_marks, review_bias
 from .reader import parse_export, read_export
 from .structure import build_structure, split_parts
 
@@ -36,6 +38,10 @@ class ConvertOptions:
     """User confusion pairs (wrong, right, count) added to the OCR step's table."""
     protected: tuple[str, ...] = ()
     """User terms the OCR step never flags."""
+    pair_bias: tuple[tuple[str, str, float], ...] = ()
+    """Score biases (wrong, right, bias) of reading pairs, learnt from review (learn_from)."""
+    decisions: tuple[Decision, ...] = ()
+    """Review decisions (tei.decisions) to apply to the documents they name."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,8 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
             structure = None
     if structure is None:
         structure = build_structure(document, parts)
-    marks = find_ocr_marks(body, extra_confusions=options.extra_confusions,
-                           protected=options.protected) if options.ocr else OcrMarks((), ())
+    marks = find_ocr_marks(body, extra_confusions=options.extra_confusions, protected=options.protected,
+                           pair_bias=options.pair_bias) if options.ocr else OcrMarks((), ())
     header_options = HeaderOptions(
         version=__version__,
         language=detect_language(body),
@@ -87,7 +93,49 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     )
     conversion = Conversion(document=document, structure=structure, suspects=marks.suspects, markers=markers,
                             unclear=marks.unclear)
-    return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
+    decided = [d for d in options.decisions if d.document == document.header.article_id]
+    if not decided:
+        return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
+    tree, conversion, notes = _apply_decisions(conversion, decided, header_options)
+    return Result(tree, conversion, (*warnings, *notes))
+
+
+CROSSES = ("its text crosses the edge of a TEI element (a part, heading, line-start marker or unclear "
+           "region): one reading cannot span it")
+
+
+def _apply_decisions(conversion: Conversion, decisions: list[Decision],
+                     header_options: HeaderOptions) -> tuple[etree._ElementTree, Conversion, list[str]]:
+    """Build the TEI with the document's review decisions applied (decisions.apply), the reviewers
+    credited in the header, and a warning for each decision moved or not applied. That each reading
+    was written is checked on the tree (anchor.marks); one that could not be is not applied."""
+    body, path = conversion.document.body, conversion.document.path
+    placed, not_applied = place(decisions, body)
+    while True:
+        reviewers = tuple(Reviewer(reviewer_id(name), name, done) for name, done in summary(placed).items())
+        reviewed = replace(conversion, suspects=tuple(apply(conversion.suspects, placed)))
+        tree = build_tei(reviewed, replace(header_options, reviewers=reviewers))
+        written = {(m.offset, m.sic, m.corr, m.resp) for m in anchor.marks(tree, body)}
+        unwritten = [p for p in placed if p.decision.corrects and (
+            p.offset, p.decision.sic, p.decision.reading, reviewer_id(p.decision.reviewer)) not in written]
+        if not unwritten:
+            break
+        placed = [p for p in placed if p not in unwritten]
+        not_applied += [NotApplied(p.decision, CROSSES) for p in unwritten]
+    notes = [f"{path}: {p.decision.describe()} moved to offset {p.offset}: its text and context are there now"
+             for p in placed if p.moved]
+    notes += [f"{path}: {n.message()}" for n in not_applied]
+    return tree, reviewed, notes
+
+
+def learn_from(options: ConvertOptions, decisions: Iterable[Decision]) -> ConvertOptions:
+    """`options` with what `decisions` teach the OCR step folded in: the character pairs people
+    confirmed join the confusion table (one count each time), and every reviewed pair's score
+    moves by ocr.review_bias (pairs turned down more often than confirmed fall)."""
+    confirmed, rejected = pair_counts(decisions)
+    pairs = tuple((w, r, n) for (w, r), n in sorted(confirmed.items()))
+    bias = review_bias(pairs, ((w, r, n) for (w, r), n in sorted(rejected.items())))
+    return replace(options, extra_confusions=options.extra_confusions + pairs, pair_bias=options.pair_bias + bias)
 
 
 def _timestamp() -> str:

@@ -16,6 +16,10 @@ class InputError(TeiError):
         super().__init__(f"{path}:{line}: {message}")
 
 
+class DecisionError(InputError):
+    """A review decisions file (tei.decisions) that cannot be read, with the line and what was expected."""
+
+
 class SchemaError(TeiError):
     """A schema (RelaxNG or Schematron) that cannot be loaded or compiled."""
 

@@ -18,10 +18,22 @@ from lxml import etree
 from .model import Correspondent, Document, Letter
 from .names import correspondent
 from .layout import indent, lay_out
-from .vocab import OCR_RESP_ID, E, XML_ID, sub
+from .vocab import CLARK, OCR_RESP_ID, E, XML_ID, sub
 
 ARCHIVE_NAME = "banned-historical-archives"
 _EDITOR_MARKS = ("编", "辑", "整理", "研究室", "编辑部", "出版社")
+REVIEW_RESP = "Review of suspected OCR errors: readings accepted, rejected, edited and added"
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """A person whose review decisions the text carries: a respStmt their readings point to, and
+    a change in revisionDesc saying what they decided."""
+
+    xml_id: str
+    name: str
+    decided: str
+    """What the applied decisions did, e.g. `2 accepted, 1 rejected`."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class HeaderOptions:
     ocr_marked: bool = True
     timestamp: str | None = None
     """ISO date-time of the conversion, only when asked for (keeps output reproducible)."""
+    reviewers: tuple[Reviewer, ...] = ()
 
 
 def build_header(document: Document, letters: Sequence[Letter], options: HeaderOptions) -> etree._Element:
@@ -41,7 +54,33 @@ def build_header(document: Document, letters: Sequence[Letter], options: HeaderO
     file_desc, _encoding, profile = header
     _file_desc(file_desc, document, options)
     _profile_desc(profile, document, letters, options)
+    if options.reviewers:
+        _reviewed(header, options.reviewers, options.ocr_marked)
     return header
+
+
+def _reviewed(header: etree._Element, reviewers: Sequence[Reviewer], ocr_marked: bool) -> None:
+    """Credit the reviewers: a respStmt each (after the tool's), a sentence in editorialDecl, and
+    a revisionDesc change each saying what they decided."""
+    title_stmt = header[0][0]
+    for reviewer in reviewers:
+        title_stmt.append(lay_out(E.respStmt(E.resp(REVIEW_RESP), E.name(reviewer.name), {XML_ID: reviewer.xml_id}), 4))
+    lay_out(title_stmt, 3)
+    correction = header[1].find(f"{CLARK['editorialDecl']}/{CLARK['correction']}/{CLARK['p']}")
+    if ocr_marked:
+        correction.text += (" A reading a person decided points to that person's respStmt instead and has "
+                            "@cert high; a proposal a person rejected is not marked.")
+    else:
+        correction.text = ("Suspected OCR errors were not marked by the tool in this file. Readings people "
+                           "decided are given in <corr> inside <choice>, the text as printed in <sic>, with "
+                           "@resp pointing to that person's respStmt and @cert high. No other change was made "
+                           "to the text.")
+    revisions = sub(header, "revisionDesc")
+    for reviewer in reviewers:
+        sub(revisions, "change", f"Review of suspected OCR errors applied: {reviewer.decided}.",
+            who=f"#{reviewer.xml_id}")
+    lay_out(revisions, 2)
+    lay_out(header, 1)
 
 
 @lru_cache(maxsize=None)

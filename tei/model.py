@@ -135,6 +135,9 @@ class Suspect:
     """Where the reading came from: confusion (the OCR confusion table), glyph (a look-alike from the
     glyph table), lm (the language model's proposal) or user (a pair of the user's file); a run
     whose readings came from different places says confusion."""
+    resp: str = ""
+    """xml:id of the respStmt of whoever gave the reading: "" for the tool (tei-ocr), a reviewer's
+    for a reading a person decided (tei.decisions)."""
 
 
 @dataclass(frozen=True)

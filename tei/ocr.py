@@ -163,26 +163,55 @@ def load_data() -> None:
 
 
 def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]] | None = None,
-                  protected: Iterable[str] | None = None) -> list[Suspect]:
+                  protected: Iterable[str] | None = None,
+                  pair_bias: Iterable[tuple[str, str, float]] | None = None) -> list[Suspect]:
     """Suspected OCR substitutions in body, sorted by offset and non-overlapping (find_ocr_marks
     without the unclear regions)."""
-    return list(find_ocr_marks(body, extra_confusions=extra_confusions, protected=protected).suspects)
+    return list(find_ocr_marks(body, extra_confusions=extra_confusions, protected=protected,
+                               pair_bias=pair_bias).suspects)
 
 
 def find_ocr_marks(body: str, *, extra_confusions: Iterable[tuple[str, str, int]] | None = None,
-                   protected: Iterable[str] | None = None) -> OcrMarks:
+                   protected: Iterable[str] | None = None,
+                   pair_bias: Iterable[tuple[str, str, float]] | None = None) -> OcrMarks:
     """Suspected OCR substitutions and unreadable regions of body.
 
     Args:
         body: the 正文 text exactly as in the file; offsets index its code points.
         extra_confusions: user pairs (wrong, right, count) added to the packaged table.
         protected: user terms never flagged, added to the packaged list.
+        pair_bias: (wrong, right, bias) added to the score of every candidate reading `right` of a
+            printed `wrong` (review_bias makes them from people's decisions).
     """
     return marks_with(body, ocr_model(), candidate_table(tuple(extra_confusions or ())),
-                      protected_terms() + tuple(protected or ()))
+                      protected_terms() + tuple(protected or ()), pair_bias)
 
 
-def marks_with(body: str, model: OcrModel, table: CandidateTable, protected: tuple[str, ...]) -> OcrMarks:
+REVIEW_PRIOR = 0.96
+"""Share of the step's readings that are right (its precision on the dev gold), the prior of review_bias."""
+REVIEW_PRIOR_WEIGHT = 2.0
+"""How many reviewed readings of a pair weigh as much as that prior."""
+
+
+def review_bias(confirmed: Iterable[tuple[str, str, int]],
+                rejected: Iterable[tuple[str, str, int]]) -> tuple[tuple[str, str, float], ...]:
+    """Score biases (wrong, right, bias) for find_ocr_marks from what review said of pairs: a pair's
+    readings were confirmed a times and turned down n times; the bias moves the score (a log odds)
+    from the step's own precision p to the pair's reviewed one, smoothed towards p:
+    ln((a + w p) / (n + w (1 - p))) - ln(p / (1 - p)), w = REVIEW_PRIOR_WEIGHT. Pairs never turned
+    down rise a little, pairs turned down more often than confirmed fall a lot."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for wrong, right, n in confirmed:
+        counts.setdefault((wrong, right), [0, 0])[0] += n
+    for wrong, right, n in rejected:
+        counts.setdefault((wrong, right), [0, 0])[1] += n
+    p, w = REVIEW_PRIOR, REVIEW_PRIOR_WEIGHT
+    return tuple((wrong, right, min(0.0, float(np.log((a + w * p) / (n + w * (1 - p))) - np.log(p / (1 - p)))))
+                 for (wrong, right), (a, n) in sorted(counts.items()) if n)
+
+
+def marks_with(body: str, model: OcrModel, table: CandidateTable, protected: tuple[str, ...],
+               pair_bias: Iterable[tuple[str, str, float]] | None = None) -> OcrMarks:
     """find_ocr_marks with a given decision model, candidate table and protected terms (the build
     script calibrates the model with it)."""
     lm = char_lm()
@@ -194,11 +223,12 @@ def marks_with(body: str, model: OcrModel, table: CandidateTable, protected: tup
     for region in unclear:
         open_[region.offset : region.offset + region.length] = False
     threshold = model.threshold
+    bias = {ord(wrong) << 21 | ord(right): b for wrong, right, b in pair_bias or ()}
     accepted: dict[int, tuple[Candidates, float]] = {}
     todo = np.flatnonzero(open_)
     seen: dict[int, int] = {}
     for n in range(PASSES):
-        best = _best(scan, model, table, cps, todo, _bonus(model, seen))
+        best = _best(scan, model, table, cps, todo, _bonus(model, seen, bias))
         if n == 0:
             threshold -= model.density_gain * _density_shift(
                 body, int((best[1] >= threshold).sum()), model.flag_rate)
@@ -395,11 +425,12 @@ def score(model: OcrModel, x: np.ndarray) -> np.ndarray:
     return np.einsum("ij,j->i", x, model.linear) + np.einsum("ij,jk,ik->i", q, model.quadratic, q) + model.bias
 
 
-def _bonus(model: OcrModel, seen: dict[int, int]) -> Callable[[np.ndarray], np.ndarray]:
+def _bonus(model: OcrModel, seen: dict[int, int], bias: dict[int, float]) -> Callable[[np.ndarray], np.ndarray]:
     """Score bonus of candidates by pair (printed << 21 | reading): repeat_bonus × ln(1 + times
-    accepted elsewhere)."""
-    keys = np.array(sorted(seen), dtype=np.int64)
-    bonus = model.repeat_bonus * np.log1p(np.array([seen[k] for k in keys.tolist()], dtype=np.float64))
+    accepted elsewhere), plus the pair's bias."""
+    keys = np.array(sorted(seen.keys() | bias.keys()), dtype=np.int64)
+    bonus = np.array([model.repeat_bonus * np.log1p(seen.get(k, 0)) + bias.get(k, 0.0) for k in keys.tolist()],
+                     dtype=np.float64)
 
     def of(key: np.ndarray) -> np.ndarray:
         if not len(keys):
