@@ -26,7 +26,7 @@ from lxml import etree
 from . import __version__
 from .cmif import DEFAULT_TITLE, CmifOptions, Source, build_cmif, count_letters, read_authorities
 from .dates import build_time
-from .errors import BatchError, ConfigError, OutputError, SchemaError, TeiError
+from .errors import BatchError, ConfigError, DecisionError, OutputError, SchemaError, TeiError
 from .ocr_report import report_json, report_lines
 from .preview import render_html
 from .reader import parse_export, read_export
@@ -38,6 +38,7 @@ from .write import serialize, write_atomic, write_schemas
 
 if TYPE_CHECKING:
     from .convert import ConvertOptions, Result
+    from .model import Document
 # The converter and the OCR step (numpy, language model) are imported by the commands that use
 # them, so that `tei validate` starts in a fraction of the time.
 
@@ -167,6 +168,43 @@ _user_file_option = click.option(
          "any other line is a term never flagged; # starts a comment.")
 
 
+def _decisions_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add --decisions and --learn to a command, which receives the decisions read as `decisions`
+    (a file that cannot be read is a usage error, exit 2) and `learn`."""
+
+    @click.option("--decisions", "decision_paths", multiple=True, metavar="PATH",
+                  type=click.Path(exists=True, path_type=Path),
+                  help="Review decisions to apply: a TSV file (tei ocr --format tsv, filled in; a review page's "
+                       "download; tei harvest's output) or a folder of them; repeatable, later ones win.")
+    @click.option("--learn", is_flag=True,
+                  help="Also fold the decisions into the OCR step for every document: pairs people confirmed "
+                       "count as seen confusions, pairs they turned down score lower.")
+    @functools.wraps(command)
+    def with_decisions(*args, decision_paths: tuple[Path, ...], learn: bool, **kwargs) -> None:
+        from .decisions import read_decisions
+
+        try:
+            decisions = read_decisions(decision_paths)
+        except DecisionError as err:
+            raise click.BadParameter(str(err), param_hint="--decisions") from err
+        if learn and not decisions:
+            raise click.UsageError("--learn learns from review decisions: give them with --decisions")
+        command(*args, decisions=decisions, learn=learn, **kwargs)
+
+    return with_decisions
+
+
+def _options(ocr: bool = True, timestamp: bool = False, user_file: Path | None = None, decisions=(),
+             learn: bool = False) -> ConvertOptions:
+    """The ConvertOptions of the command line's options."""
+    from .convert import ConvertOptions, learn_from
+
+    pairs, terms = _load_user_file(user_file)
+    options = ConvertOptions(ocr=ocr, timestamp=timestamp, extra_confusions=tuple(pairs), protected=tuple(terms),
+                             decisions=tuple(decisions))
+    return learn_from(options, decisions) if learn else options
+
+
 def _load_user_file(path: Path | None) -> tuple[list[tuple[str, str, int]], list[str]]:
     if path is None:
         return [], []
@@ -189,9 +227,10 @@ def _load_user_file(path: Path | None) -> tuple[list[tuple[str, str, int]], list
 @click.option("--timestamp", is_flag=True,
               help="Record the conversion time in the header (SOURCE_DATE_EPOCH when set); off by default so output is reproducible.")
 @_user_file_option
+@_decisions_options
 @_messages
 def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: bool, timestamp: bool,
-            user_file: Path | None, say: _Say) -> None:
+            user_file: Path | None, decisions, learn: bool, say: _Say) -> None:
     """Convert export files (.txt), folders of them (recursive) or - (stdin) to TEI P5.
 
     \b
@@ -199,16 +238,16 @@ def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: boo
       tei convert letter.txt -o letter.xml     one file
       tei convert exports/ -o tei/ -j 2        a folder (its layout kept), 2 processes
       cat letter.txt | tei convert - > letter.xml
+      tei convert exports/ -o tei/ --decisions decisions/    with the review decisions applied
     """
     if timestamp:
         try:
             build_time()
         except ConfigError as err:
             raise click.BadParameter(str(err), param_hint="--timestamp") from err
-    from .convert import ConvertOptions, convert_bytes, convert_file
+    from .convert import convert_bytes, convert_file
 
-    pairs, terms = _load_user_file(user_file)
-    options = ConvertOptions(ocr=not no_ocr, timestamp=timestamp, extra_confusions=tuple(pairs), protected=tuple(terms))
+    options = _options(not no_ocr, timestamp, user_file, decisions, learn)
     if any(str(path) == "-" for path in paths):
         if len(paths) > 1:
             raise click.UsageError("'-' (stdin) cannot be combined with other paths")
@@ -450,46 +489,174 @@ def _xml_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+# --------------------------------------------------------------------------- review decisions
+@main.command(short_help="Turn hand edits of converted TEI files' readings into review decisions.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--exports", "export_paths", multiple=True, required=True, metavar="PATH",
+              type=click.Path(exists=True, path_type=Path),
+              help="The export files (.txt) or folders the TEI files were converted from, matched by article id; "
+                   "repeatable.")
+@click.option("--reviewer", default="", help="Who made the edits that name no one: readings removed, and readings "
+                                             "changed or added with @resp left at #tei-ocr.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Decisions file (TSV) to write. Default: stdout.")
+@click.option("--no-ocr", is_flag=True, help="The files were converted with --no-ocr.")
+@_user_file_option
+@_decisions_options
+@_messages
+def harvest(paths: tuple[Path, ...], export_paths: tuple[Path, ...], reviewer: str, output: Path | None, no_ocr: bool,
+            user_file: Path | None, decisions, learn: bool, say: _Say) -> None:
+    """Compare hand-edited TEI files (or folders of them) with what `tei convert` writes for their
+    exports, and write each change of a reading as a review decision: a <choice> removed is a
+    reject, a <corr> changed an edit, a <choice> added an add, a reading pointed to a person's
+    respStmt an accept. Give the options the files were converted with.
+
+    \b
+    Examples:
+      tei harvest tei/letter.xml --exports exports/ --reviewer "Jane Doe" -o decisions/jane.tsv
+      tei convert exports/ -o tei/ --decisions decisions/       the edits survive re-conversion
+    """
+    from .decisions import render
+    from .harvest import article_id
+    from .harvest import harvest as harvest_file
+
+    options = _options(not no_ocr, False, user_file, decisions, learn)
+    exports = _exports_by_id(export_paths, say)
+    found, rejected = [], 0
+    files = _xml_files(paths)
+    for file in files:
+        try:
+            tree = _read_tei(file)
+            document = exports.get(article_id(tree))
+            if document is None:
+                raise TeiError(f"{file}:0: no export with its article id {article_id(tree)!r} among --exports")
+            result = harvest_file(tree, str(file), document, options, reviewer)
+        except click.ClickException as err:
+            if err.exit_code == 2:
+                raise
+            say.error(err.format_message())
+            rejected += 1
+            continue
+        except TeiError as err:
+            say.error(str(err))
+            rejected += 1
+            continue
+        for warning in result.warnings:
+            say.warning(warning)
+        found.extend(result.decisions)
+        say.detail(f"{file}: {len(result.decisions)} decision(s)")
+    if rejected:  # a decisions file with some files' edits missing would pass for the whole harvest
+        say.info(f"{len(found)} decision(s) from {len(files) - rejected} file(s); {rejected} rejected; "
+                 "nothing written")
+        sys.exit(1)
+    _write_output(render(found).encode("utf-8"), output, _Say(-1))
+    say.info(f"{len(found)} decision(s) from {len(files)} file(s)"
+             + (f" written to {output}" if output and str(output) != "-" else ""))
+
+
+def _exports_by_id(paths: Iterable[Path], say: _Say) -> dict[str, Document]:
+    """The export files of `paths` (files, folders' .txt files) by article id; unreadable ones are warned about."""
+    exports = {}
+    for path in _export_files(paths):
+        try:
+            document = read_export(path)
+        except TeiError as err:
+            say.warning(str(err))
+            continue
+        exports.setdefault(document.header.article_id, document)
+    return exports
+
+
 # --------------------------------------------------------------------------- ocr
 @main.command(short_help="List suspected OCR errors of export files, for review.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True,
-                                                                  path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per suspect; json: one JSON object per file (JSON Lines).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "tsv"]), default="text",
+              show_default=True,
+              help="text: one line per suspect; json: one JSON object per file (JSON Lines); tsv: the review "
+                   "sheet, a row per suspect with empty decision, reading and reviewer columns: filled in, "
+                   "it is a decisions file (tei convert --decisions).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Files read in parallel (processes).")
 @_user_file_option
 @_messages
-def ocr(paths: tuple[Path, ...], output_format: str, user_file: Path | None, say: _Say) -> None:
-    """List suspected OCR errors in export files (.txt) with context, proposal and certainty, for review.
+def ocr(paths: tuple[Path, ...], output_format: str, jobs: int, user_file: Path | None, say: _Say) -> None:
+    """List suspected OCR errors in export files (.txt), folders of them (recursive) or - (stdin),
+    with context, proposal and certainty, for review.
 
     \b
     Examples:
       tei ocr letter.txt | head
       tei ocr --format json --user-file mine.txt letter.txt
+      tei ocr exports/ --format tsv -j 2 > review.tsv     a sheet to fill in, then:
+      tei convert exports/ -o tei/ --decisions review.tsv
     """
-    from .ocr import find_suspects
+    from .decisions import render_rows
+    from .ocr_report import sheet_rows
 
     pairs, terms = _load_user_file(user_file)
+    files = _export_files(paths)
     found = rejected = 0
-    for path in paths:
-        try:
-            document = parse_export(_stdin_bytes(), "-") if str(path) == "-" else read_export(path)
-        except TeiError as err:
-            say.error(str(err))
-            rejected += 1
-            continue
-        suspects = find_suspects(document.body, extra_confusions=pairs, protected=terms)
-        found += len(suspects)
-        if output_format == "json":
-            report = report_json(str(path), document.body, document.body_line, suspects)
-            click.echo(json.dumps(report, ensure_ascii=False))
-        else:
-            for line in report_lines(str(path), document.body, document.body_line, suspects):
-                click.echo(line)
-        say.detail(f"{path}: {len(suspects)} suspected OCR error(s)")
-    say.info(f"{found} suspected OCR error(s) in {len(paths) - rejected} file(s)"
+    if output_format == "tsv":
+        _write_stdout(render_rows(()).encode("utf-8"))
+    with say.progress(len(files), "finding OCR errors") as advance:
+        for path, outcome in _find_suspects(files, pairs, terms, jobs):
+            advance()
+            if isinstance(outcome, str):
+                say.error(outcome)
+                rejected += 1
+                continue
+            document, suspects = outcome
+            found += len(suspects)
+            if output_format == "json":
+                report = report_json(str(path), document.body, document.body_line, suspects)
+                out = json.dumps(report, ensure_ascii=False) + "\n"
+            elif output_format == "tsv":
+                out = render_rows(sheet_rows(document.header.article_id, document.body, suspects), header=False)
+            else:
+                out = "".join(line + "\n" for line in report_lines(str(path), document.body, document.body_line,
+                                                                    suspects))
+            _write_stdout(out.encode("utf-8"))
+            say.detail(f"{path}: {len(suspects)} suspected OCR error(s)")
+    say.info(f"{found} suspected OCR error(s) in {len(files) - rejected} file(s)"
              + (f"; {rejected} rejected" if rejected else ""))
     if rejected:
         sys.exit(1)
+
+
+def _export_files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given (and -), folders as their .txt files (recursive, sorted); usage error when there are none."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.txt")) if path.is_dir() else [path])
+    if not files:
+        raise click.UsageError("no .txt files found in the given paths")
+    return files
+
+
+def _find_suspects(files: list[Path], pairs, terms, jobs: int) -> Iterator[tuple[Path, object]]:
+    """(file, (document, suspects) or the error message) for each file, in order; in `jobs`
+    processes when there are several files."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .ocr import load_data
+
+    find = functools.partial(_suspects_of, pairs=tuple(pairs), terms=tuple(terms))
+    if jobs == 1 or len(files) < 2 or any(str(path) == "-" for path in files):
+        yield from zip(files, map(find, files))
+        return
+    with ProcessPoolExecutor(min(jobs, len(files)), initializer=load_data) as pool:
+        yield from zip(files, pool.map(find, files))
+
+
+def _suspects_of(path: Path, pairs, terms) -> object:
+    """(document, suspects) of one export file (or - for stdin), or the message why it cannot be read."""
+    from .ocr import find_suspects
+
+    try:
+        document = parse_export(_stdin_bytes(), "-") if str(path) == "-" else read_export(path)
+    except TeiError as err:
+        return str(err)
+    return document, find_suspects(document.body, extra_confusions=pairs, protected=terms)
 
 
 if __name__ == "__main__":  # pragma: no cover

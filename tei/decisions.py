@@ -129,12 +129,13 @@ def row(decision: Decision) -> list[str]:
             decision.reading, decision.reviewer]
 
 
-def render_rows(rows: Iterable[Sequence[str]]) -> str:
-    """TSV text: the header line and one line per row of COLUMNS values, fields escaped; a field
-    holding a double quote is quoted as spreadsheets do."""
+def render_rows(rows: Iterable[Sequence[str]], header: bool = True) -> str:
+    """TSV text: the header line (unless not wanted) and one line per row of COLUMNS values, fields
+    escaped; a field holding a double quote is quoted as spreadsheets do."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(COLUMNS)
+    if header:
+        writer.writerow(COLUMNS)
     for values in rows:
         writer.writerow([escape(value) for value in values])
     return out.getvalue()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tei.decisions import context as decision_context
 from tei.model import Suspect
 
 CONTEXT = 8
@@ -48,3 +49,14 @@ def report_json(path: str, body: str, body_line: int, suspects: list[Suspect]) -
                       "cert": s.cert.value, "score": round(s.gain, 3), "source": s.source,
                       "before": left, "after": right})
     return {"file": path, "body_chars": len(body), "suspects": items}
+
+
+def sheet_rows(article_id: str, body: str, suspects: list[Suspect]) -> list[list[str]]:
+    """The review sheet's rows of one body (tei.decisions.COLUMNS), decision, reading and reviewer
+    left empty for the reviewer to fill in."""
+    return [[article_id, str(s.offset), *_around(body, s), s.corr, s.cert.value, "", "", ""] for s in suspects]
+
+
+def _around(body: str, suspect: Suspect) -> tuple[str, str, str]:
+    before, after = decision_context(body, suspect.offset, suspect.offset + len(suspect.sic))
+    return before, suspect.sic, after
