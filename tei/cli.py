@@ -428,6 +428,41 @@ def preview(path: Path, output: Path | None, say: _Say) -> None:
     _write_output(render_html(_read_tei(path)), output, say)
 
 
+@main.command(short_help="Write a page to review an export's suspected OCR errors in a browser.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="HTML file to write. Default: stdout.")
+@click.option("--reviewer", default="", help="Your name, filled in on the page (each decision is someone's).")
+@_user_file_option
+@_decisions_options
+@_messages
+def review(path: Path, output: Path | None, reviewer: str, user_file: Path | None, decisions, learn: bool,
+           say: _Say) -> None:
+    """Write a self-contained HTML page to review the suspected OCR errors of an export file (.txt):
+    accept, reject or edit each with the keyboard, add missed ones by selecting text, and save the
+    decisions as a file for `tei convert --decisions` (a download: no server, no network).
+    Decisions given with --decisions show as reviewed.
+
+    \b
+    Keys: j/k next/previous · a accept · r reject · e edit · + add the selected text · u undo · s save
+    Examples:
+      tei review letter.txt -o letter-review.html --reviewer "Jane Doe"
+      tei convert letter.txt -o letter.xml --decisions ~/Downloads/decisions-<id>-<time>.tsv
+    """
+    from .convert import convert_bytes, convert_file
+    from .review import render_review
+
+    options = _options(True, False, user_file, decisions, learn)
+    try:
+        result = convert_bytes(_stdin_bytes(), "<stdin>", options) if str(path) == "-" else convert_file(path, options)
+    except TeiError as err:
+        say.error(str(err))
+        sys.exit(1)
+    for warning in result.warnings:
+        say.warning(warning)
+    _write_output(render_review(result.tree, result.conversion.document, reviewer), output, say)
+
+
 @main.command(short_help="Write the letters of TEI files as CMIF (correspSearch).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),

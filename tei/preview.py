@@ -1,5 +1,6 @@
 """TEI → one self-contained HTML reading view: header summary, the letter laid out as a letter,
-suspected OCR errors highlighted, and a switch between the original and the corrected reading.
+suspected OCR errors highlighted by certainty in both readings (the proposal shown on hover, and
+on focus for keyboard and touch), and a switch between the original and the corrected reading.
 
 Everything is inline (CSS, a few lines of script) and a Content-Security-Policy forbids any
 network access. The page is built as an lxml tree; text and attribute values are escaped by the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from lxml import etree, html
 from lxml.html import builder as H
 
-from .vocab import CONTAINERS, NS, TEI_NS, XML_LANG, tei
+from .vocab import CONTAINERS, NS, OCR_RESP_ID, TEI_NS, XML_LANG, tei
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -46,16 +47,18 @@ body { margin: 0; background: #ece7dc; color: var(--ink);
 blockquote { margin: .6rem 2em; color: #3b372f; }
 .ornament { text-align: center; text-indent: 0 !important; }
 .ocr { border-radius: 3px; cursor: help; position: relative; }
+.ocr:focus { outline: 2px solid #1d5fbf; outline-offset: 1px; }
 .ocr[data-cert="high"], .legend .high { background: var(--high); }
 .ocr[data-cert="medium"], .legend .medium { background: var(--medium); }
 .ocr[data-cert="low"], .legend .low { background: var(--low); }
 .ocr.unsure { text-decoration: underline wavy #b23a2a; }
-.ocr:hover::after { content: attr(data-tip); position: absolute; left: 0; top: 1.9em; z-index: 2; white-space: nowrap;
+.ocr:hover::after, .ocr:focus::after { content: attr(data-tip); position: absolute; left: 0; top: 1.9em; z-index: 2; white-space: nowrap;
                     background: #222; color: #fff; font: 13px/1.4 system-ui, sans-serif; padding: .2rem .5rem;
                     border-radius: 4px; }
 .document[data-reading="original"] .corr { display: none; }
 .document[data-reading="corrected"] .ocr:not(.unsure) .sic { display: none; }
-.document[data-reading="corrected"] .ocr:not(.unsure) { background: #d9efd2; }
+.document[data-reading="corrected"] .ocr:not(.unsure) .corr { border-bottom: 2px solid #3c7a32; }
+.ocr.reviewed { box-shadow: inset 0 -3px 0 #3c7a32; }
 """
 
 SCRIPT = """
@@ -247,7 +250,7 @@ def _render(element: etree._Element, depth: int, counter: _Counter) -> html.Html
     if name == "sic":  # a lone sic: surely wrong, no confident correction
         cert = element.get("cert", "low")
         counter.add(cert)
-        out = H.SPAN({"class": "ocr unsure", "data-cert": cert,
+        out = H.SPAN({"class": "ocr unsure", "data-cert": cert, "tabindex": "0",
                       "title": f"疑似 OCR 错误，无可靠校正 suspected OCR error, no confident correction; "
                                f"certainty: {cert}",
                       "data-tip": f"? — {cert}"})
@@ -282,9 +285,13 @@ def _choice(element: etree._Element, depth: int, counter: _Counter) -> html.Html
     counter.add(cert)
     sic_text = "".join(sic.itertext())
     corr_text = "".join(corr.itertext())
-    tip = f"{sic_text} → {corr_text}（{cert}）"
-    out = H.SPAN({"class": "ocr", "data-cert": cert, "data-tip": tip,
-                  "title": f"疑似 OCR 错误 suspected OCR error: {sic_text} → {corr_text}; certainty: {cert}"})
+    resp = corr.get("resp", "").removeprefix("#")
+    reviewed = bool(resp) and resp != OCR_RESP_ID
+    tip = f"{sic_text} → {corr_text}（{cert}{'，审校 reviewed' if reviewed else ''}）"
+    out = H.SPAN({"class": "ocr reviewed" if reviewed else "ocr", "data-cert": cert, "data-tip": tip,
+                  "data-resp": resp, "tabindex": "0",
+                  "title": f"疑似 OCR 错误 suspected OCR error: {sic_text} → {corr_text}; certainty: {cert}"
+                           + ("; reviewed by a person" if reviewed else "")})
     sic_span, corr_span = H.SPAN({"class": "sic"}), H.SPAN({"class": "corr"})
     _render_children(sic_span, sic, depth, counter)
     _render_children(corr_span, corr, depth, counter)
