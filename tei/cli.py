@@ -428,7 +428,7 @@ def preview(path: Path, output: Path | None, say: _Say) -> None:
     _write_output(render_html(_read_tei(path)), output, say)
 
 
-@main.command(short_help="Write a page to review an export's suspected OCR errors in a browser.")
+@main.command(short_help="Write a page to review the suspected OCR errors of an export.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="HTML file to write. Default: stdout.")
@@ -525,7 +525,7 @@ def _xml_files(paths: Iterable[Path]) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- review decisions
-@main.command(short_help="Turn hand edits of converted TEI files' readings into review decisions.")
+@main.command(short_help="Turn hand edits of TEI files' readings into review decisions.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--exports", "export_paths", multiple=True, required=True, metavar="PATH",
               type=click.Path(exists=True, path_type=Path),

@@ -110,21 +110,21 @@ def _apply_decisions(conversion: Conversion, decisions: list[Decision],
     credited in the header, and a warning for each decision moved or not applied. That each reading
     was written is checked on the tree (anchor.marks); one that could not be is not applied."""
     body, path = conversion.document.body, conversion.document.path
-    placed, not_applied = place(decisions, body)
-    while True:
+    unwritable: list[Decision] = []
+    while True:  # placed again without the readings that cannot be written: what they overrode holds
+        placed, not_applied = place([d for d in decisions if d not in unwritable], body)
         reviewers = tuple(Reviewer(reviewer_id(name), name, done) for name, done in summary(placed).items())
         reviewed = replace(conversion, suspects=tuple(apply(conversion.suspects, placed)))
         tree = build_tei(reviewed, replace(header_options, reviewers=reviewers))
         written = {(m.offset, m.sic, m.corr, m.resp) for m in anchor.marks(tree, body)}
-        unwritten = [p for p in placed if p.decision.corrects and (
+        unwritten = [p.decision for p in placed if p.decision.corrects and (
             p.offset, p.decision.sic, p.decision.reading, reviewer_id(p.decision.reviewer)) not in written]
         if not unwritten:
             break
-        placed = [p for p in placed if p not in unwritten]
-        not_applied += [NotApplied(p.decision, CROSSES) for p in unwritten]
+        unwritable += unwritten
     notes = [f"{path}: {p.decision.describe()} moved to offset {p.offset}: its text and context are there now"
              for p in placed if p.moved]
-    notes += [f"{path}: {n.message()}" for n in not_applied]
+    notes += [f"{path}: {n.message()}" for n in (*not_applied, *(NotApplied(d, CROSSES) for d in unwritable))]
     return tree, reviewed, notes
 
 

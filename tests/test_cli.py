@@ -19,7 +19,7 @@ from conftest import INPUTS, SEED, parse_tei, tei_command as tei, tei_process, x
 from tei import ConvertOptions, convert_file, serialize
 
 SEED_XML = SEED.stem + ".xml"
-COMMANDS = ("cmif", "convert", "ocr", "preview", "totext", "validate")
+COMMANDS = ("cmif", "convert", "harvest", "ocr", "preview", "review", "totext", "validate")
 
 
 def test_convert_writes_what_the_library_gives(tmp_path):

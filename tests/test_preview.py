@@ -1,15 +1,14 @@
 """`tei preview`: the HTML page's structure (lxml) and its behaviour in a real headless Chromium.
 
-The browser test starts Debian's chromium through chromedriver (selenium), opens the page from
-disk, checks the text, really clicks the reading switch, hovers an OCR mark and takes a
-screenshot (`TEI_PREVIEW_SCREENSHOT`, default in the test's tmp dir; its path is printed).
-It skips when chromium, chromedriver or selenium is missing; .ci/run installs all three.
+The browser test (Debian's chromium through chromedriver: conftest.browser) opens the page from
+disk, checks the text, really clicks the reading switch, hovers an OCR mark, reaches one with the
+keyboard and takes a screenshot (`TEI_PREVIEW_SCREENSHOT`, default in the test's tmp dir; its
+path is printed).
 """
 from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -128,31 +127,7 @@ def test_cli(tmp_path):
     assert broken.returncode == 1 and b"broken.xml:1:" in broken.stderr
 
 
-# ------------------------------------------------------------------------ real browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1000,1200", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
+# ------------------------------------------------------------------------ real browser (conftest.browser)
 def test_in_chromium_switch_hover_screenshot(browser, tmp_path):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
@@ -176,6 +151,8 @@ def test_in_chromium_switch_hover_screenshot(browser, tmp_path):
     assert "此处魍无法校正。" in corrected  # no confident correction: the printed character stays
 
     mark = browser.find_element(By.CSS_SELECTOR, ".ocr[data-cert='medium']")
+    colour = "return getComputedStyle(arguments[0]).backgroundColor"
+    assert browser.execute_script(colour, mark) == "rgb(247, 226, 168)"  # the certainty stays in the corrected reading
     ActionChains(browser).move_to_element(mark).perform()
     tip = browser.execute_script("return getComputedStyle(arguments[0], '::after').content", mark)
     assert tip == '"威 → 感（medium）"'
@@ -191,3 +168,21 @@ def test_in_chromium_switch_hover_screenshot(browser, tmp_path):
 
     browser.find_element(By.ID, "reading-original").click()
     assert document.text == original
+    assert browser.execute_script(colour, mark) == "rgb(247, 226, 168)"
+
+
+def test_in_chromium_readings_reached_by_keyboard(browser, tmp_path):
+    """Tab reaches each reading in turn and shows its proposal (keyboard; a tap focuses on touch screens)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    page = tmp_path / "letter.html"
+    page.write_bytes(render_html(parse_tei(LETTER.encode())))
+    browser.get(page.as_uri())
+    tips = []
+    for _ in range(6):  # the reading switch, then the three readings
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        focused = browser.switch_to.active_element
+        if "ocr" in (focused.get_attribute("class") or ""):
+            tips.append(browser.execute_script("return getComputedStyle(arguments[0], '::after').content", focused))
+    assert tips[:3] == ['"门 → 们（high）"', '"威 → 感（medium）"', '"? — low"']
