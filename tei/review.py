@@ -107,7 +107,7 @@ SCRIPT = r"""
     if (!mark) { position.textContent = "0/" + marks.length; return; }
     var d = decisions[key(mark.dataset.offset, sicOf(mark))];
     position.textContent = (current + 1) + "/" + marks.length + " " + sicOf(mark) + " → " +
-      (mark.dataset.proposed || "?") + " (" + mark.dataset.cert + ")" +
+      (mark.dataset.proposed || "–") + " (" + mark.dataset.cert + ")" +
       (d ? " · " + WORDS[d.decision] + (d.reading && d.decision !== "accept" ? " " + d.reading : "") : "");
   }
   function go(index) {
@@ -280,7 +280,7 @@ SCRIPT = r"""
       if (event.key === "Escape") { event.preventDefault(); closeEditor(); say("cancelled"); }
       return;
     }
-    if (event.target.tagName === "INPUT" || !actions[event.key]) { return; }
+    if (event.target === reviewer || !actions[event.key]) { return; }
     event.preventDefault();
     actions[event.key]();
   });
