@@ -10,9 +10,11 @@ reviewer without the page would. The decisions go through tei.decisions (files w
 back) and `tei convert --learn`'s path (tei.convert.learn_from) into the OCR step; the other half is
 scored before and after, as ../shared/tools/score.py scores (characters; a flag counts only where
 the gold can judge). Then the halves swap. Also printed: each of the two things learnt alone
-(the confirmed pairs as confusions; the pair biases).
+(the confirmed pairs as confusions; the pair biases), and with --alternatives two ways of
+learning that were tried and not taken: confirmed pairs also raising their pairs' scores (the
+bias of tei.ocr.review_bias without its cut at 0), and confirmed pairs counted ten times.
 
-    python benchmarks/review_learning.py [--shared ../shared] [--jobs 2]
+    python benchmarks/review_learning.py [--shared ../shared] [--jobs 2] [--alternatives]
 
 About a minute on 2 cores. The step's operating point was calibrated on all 49 documents
 (scripts/build_ocr_calibration.py), the same before and after: the difference is what review adds.
@@ -28,11 +30,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tei.convert import ConvertOptions, learn_from  # noqa: E402
-from tei.decisions import Action, decide, read_decisions, render  # noqa: E402
-from tei.ocr import find_ocr_marks, load_data  # noqa: E402
+from tei.decisions import Action, decide, pair_counts, read_decisions, render  # noqa: E402
+from tei.ocr import REVIEW_PRIOR, REVIEW_PRIOR_WEIGHT, find_ocr_marks, load_data  # noqa: E402
 from tei.reader import read_export  # noqa: E402
 
 REVIEWER = "simulated reviewer (dev gold)"
@@ -101,6 +105,38 @@ def run(pool, indices: list[int], options: ConvertOptions) -> list:
     return pool.map(_marks, [(i, options) for i in indices])
 
 
+def transfer(marks: list, docs: list[Doc], decisions) -> str:
+    """How much of the measured half's errors review of the other half can speak for: the gold
+    errors the tool misses there whose pair the review confirmed, and the tool's false readings
+    there whose pair the review turned down."""
+    confirmed, rejected = pair_counts(decisions)
+    missed = known_missed = false = known_false = 0
+    for doc, suspects in zip(docs, marks):
+        flagged = {s.offset + j: s.corr[j] for s in suspects for j in range(len(s.sic))}
+        for offset, right in doc.gold.items():
+            if offset not in flagged:
+                missed += 1
+                known_missed += (doc.body[offset], right) in confirmed
+        for offset, reading in flagged.items():
+            if doc.judged(offset) and offset not in doc.gold:
+                false += 1
+                known_false += (doc.body[offset], reading) in rejected
+    return (f"of the other half: {known_missed} of the {missed} errors the tool misses are pairs this review "
+            f"confirmed; {known_false} of its {false} false readings are pairs this review turned down")
+
+
+def alternatives(learnt: ConvertOptions, decisions) -> dict[str, ConvertOptions]:
+    """The ways of learning tried and not taken (see the module docstring)."""
+    confirmed, rejected = pair_counts(decisions)
+    p, w = REVIEW_PRIOR, REVIEW_PRIOR_WEIGHT
+    raised = tuple((wrong, right, float(np.log((confirmed[wrong, right] + w * p) / (rejected[wrong, right] + w * (1 - p)))
+                                        - np.log(p / (1 - p))))
+                   for wrong, right in sorted(confirmed.keys() | rejected.keys()))
+    return {"alt: confirmed pairs raised": replace(learnt, pair_bias=raised),
+            "alt: confirmed pairs x10": replace(learnt, extra_confusions=tuple((wr, r, 10 * n) for wr, r, n in
+                                                                                learnt.extra_confusions))}
+
+
 def figures(rows: list[tuple[int, int, int, int]]) -> str:
     g, p, h, r = (sum(col) for col in zip(*rows))
     return f"precision {h / p:.3f} recall {h / g:.3f} correction {r / h:.3f} (gold {g}, flagged {p}, detected {h})"
@@ -110,6 +146,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--alternatives", action="store_true", help="also the ways of learning tried and not taken")
     a = ap.parse_args()
     started = time.perf_counter()
     sys.path.insert(0, str(a.shared / "tools"))
@@ -129,18 +166,21 @@ def main() -> None:
             decisions = read_decisions([file])
             kinds = {action.value: sum(d.action is action for d in decisions) for action in Action}
             print(f"{name}: reviewed {len(reviewed)} documents: {len(decisions)} decisions {kinds}")
+            print("  " + transfer([before[i] for i in measured], [_DOCS[i] for i in measured], decisions))
             learnt = learn_from(plain, decisions)
             variants = {"before": None, "after": learnt,
                         "confirmed pairs only": replace(learnt, pair_bias=()),
                         "pair biases only": replace(learnt, extra_confusions=())}
+            if a.alternatives:
+                variants.update(alternatives(learnt, decisions))
             for label, options in variants.items():
                 marks = [before[i] for i in measured] if options is None else run(pool, measured, options)
                 rows = [_DOCS[i].counts(m) for i, m in zip(measured, marks)]
                 totals.setdefault(label, []).extend(rows)
-                print(f"  {len(measured)} other documents, {label:22} {figures(rows)}")
+                print(f"  {len(measured)} other documents, {label:27} {figures(rows)}")
     print("both directions (each document measured once, learning from the other half):")
     for label, rows in totals.items():
-        print(f"  {label:22} {figures(rows)}")
+        print(f"  {label:27} {figures(rows)}")
     print(f"{time.perf_counter() - started:.0f} s")
 
 
