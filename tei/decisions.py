@@ -125,8 +125,7 @@ def unescape(text: str) -> str:
 def row(decision: Decision) -> list[str]:
     """The decision as a TSV row of COLUMNS (not yet escaped)."""
     return [decision.document, str(decision.offset), decision.before, decision.sic, decision.after,
-            decision.proposed, decision.cert, decision.action.value if decision.action else "",
-            decision.reading, decision.reviewer]
+            decision.proposed, decision.cert, decision.action.value, decision.reading, decision.reviewer]
 
 
 def render_rows(rows: Iterable[Sequence[str]], header: bool = True) -> str:
@@ -188,11 +187,11 @@ def _decision(cells: Mapping[str, str], name: str, number: int) -> Decision:
         action = Action(word)
     except ValueError:
         raise fail(f"decision {word!r}: expected accept, reject, edit or add") from None
-    offset = cells["offset"].strip()
+    offset = cells.get("offset", "").strip()
     if not offset.isdigit():
         raise fail(f"offset {offset!r}: expected a number of characters from the start of the body")
-    sic, proposed, reading = cells["sic"], cells.get("proposed", ""), cells.get("reading", "")
-    document, reviewer = cells["document"].strip(), cells.get("reviewer", "").strip()
+    sic, proposed, reading = cells.get("sic", ""), cells.get("proposed", ""), cells.get("reading", "")
+    document, reviewer = cells.get("document", "").strip(), cells.get("reviewer", "").strip()
     if not document or not sic:
         raise fail("a decision needs the document's article id and the printed text (sic)")
     if not reviewer:

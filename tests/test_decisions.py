@@ -64,6 +64,7 @@ def test_sheet_rows_left_empty_are_undecided_and_columns_are_read_by_name():
     ("id1\t46\t门\tadd\t门\t张三", "d.tsv:2: add: the reading is the printed text '门'; a text right as printed is a reject"),
     ("id1\t46\t门\taccept\t\t张三", "d.tsv:2: accept: no proposed reading to accept"),
     ("id1\t46\t门\treject\t\t", "d.tsv:2: reject: who decided? give a name in the reviewer column"),
+    ("\t\t\treject", "d.tsv:2: offset '': expected a number"),  # a row a spreadsheet cut short
 ])
 def test_rows_that_are_not_decisions_name_file_and_line(row, message):
     with pytest.raises(DecisionError) as error:
