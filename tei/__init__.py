@@ -4,6 +4,7 @@ Library API (the CLI is a thin shell over it):
     convert_file(path, ConvertOptions()) -> Result    # .tree is the TEI document
     convert_paths(paths, output, options, workers) -> Batch   # many files; iterate for outcomes
     serialize(tree) -> bytes;  write_atomic(path, data)
+    read_decisions(paths) -> decisions;  ConvertOptions(decisions=...), learn_from(options, decisions)
     validate_file(path) -> list[Finding];  validate_paths(paths) -> Iterator[FileResult]
 
 Names are imported on first use, so `tei validate` does not pay for the converter's modules.
@@ -17,6 +18,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "ConvertOptions": "convert", "Result": "convert", "convert_bytes": "convert", "convert_document": "convert",
     "convert_file": "convert", "convert_paths": "batch", "parse_export": "reader", "read_export": "reader", "validate_file": "validate",
+    "read_decisions": "decisions", "learn_from": "convert",
     "validate_paths": "validate", "serialize": "write", "write_atomic": "write",
 }
 

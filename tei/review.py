@@ -71,9 +71,9 @@ SCRIPT = r"""
     }
     return out;
   }
-  function coreStarts() {  // text node -> non-space characters before it
+  function coreStarts(nodes) {  // text node -> non-space characters before it
     var starts = new Map(), k = 0;
-    textNodes().forEach(function (node) { starts.set(node, k); k += core(node.data); });
+    (nodes || textNodes()).forEach(function (node) { starts.set(node, k); k += core(node.data); });
     return starts;
   }
   function trim(text) {  // [code units of leading space, the text without space at either end]
@@ -87,14 +87,18 @@ SCRIPT = r"""
     var at = bodyOffset(starts.get(node)) - lead;
     return slice(at, at + Array.from(text).length) === text ? at : -1;
   }
-  function collect() {
-    var starts = coreStarts();
+  function collect() {  // the readings in document order, each placed in the body once
+    var nodes = textNodes(), starts = coreStarts(nodes), first = new Map();
+    nodes.forEach(function (node) {
+      var sic = node.parentNode.closest(".sic");
+      if (sic && !first.has(sic)) { first.set(sic, node); }
+    });
     marks = Array.prototype.slice.call(doc.querySelectorAll(".ocr"));
     marks.forEach(function (mark, index) {
       mark.dataset.index = index;
       if (mark.dataset.offset === undefined) {
-        var sic = mark.querySelector(".sic"), first = textNodes().find(function (n) { return sic.contains(n); });
-        mark.dataset.offset = first ? place(starts, first, sic.textContent) : -1;
+        var sic = mark.querySelector(".sic"), node = first.get(sic);
+        mark.dataset.offset = node ? place(starts, node, sic.textContent) : -1;
         var corr = mark.querySelector(".corr");
         mark.dataset.proposed = corr ? corr.textContent : "";
       }

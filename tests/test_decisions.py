@@ -135,9 +135,12 @@ def test_pair_counts_and_learning():
     [(_w, _r, bias)] = turned_down.pair_bias
     [after] = find_suspects(text, pair_bias=turned_down.pair_bias)  # a strong reading falls, and stays
     assert after.gain == pytest.approx(before.gain + bias) and bias == pytest.approx(-3.65, abs=0.01)
-    weak = next(s for s in find_suspects(SEED_BODY) if s.sic == "门")  # 亲爱的同志门
-    turned_down = learn_from(ConvertOptions(), [seed_decision("亲爱的同志[门]，", "reject", proposed="们")])
-    assert weak.offset not in {s.offset for s in find_suspects(SEED_BODY, pair_bias=turned_down.pair_bias)}
+
+def test_a_weak_reading_turned_down_once_is_not_proposed_again(seed_tree):
+    rejected = seed_decision("亲爱的同志[门]，", "reject", proposed="们")
+    assert (rejected.offset, "门", "们") in readings(seed_tree)  # the tool's reading, weak (low)
+    turned_down = learn_from(ConvertOptions(), [rejected])
+    assert rejected.offset not in {s.offset for s in find_suspects(SEED_BODY, pair_bias=turned_down.pair_bias)}
 
 
 # ----------------------------------------------------------------------------- convert applies them
