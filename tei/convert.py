@@ -130,8 +130,8 @@ def _apply_decisions(conversion: Conversion, decisions: list[Decision],
 
 def learn_from(options: ConvertOptions, decisions: Iterable[Decision]) -> ConvertOptions:
     """`options` with what `decisions` teach the OCR step folded in: the character pairs people
-    confirmed join the confusion table (one count each time), and every reviewed pair's score
-    moves by ocr.review_bias (pairs turned down more often than confirmed fall)."""
+    confirmed join the confusion table (one count each time), and the pairs they turned down score
+    lower (ocr.review_bias)."""
     confirmed, rejected = pair_counts(decisions)
     pairs = tuple((w, r, n) for (w, r), n in sorted(confirmed.items()))
     bias = review_bias(pairs, ((w, r, n) for (w, r), n in sorted(rejected.items())))

@@ -195,11 +195,13 @@ REVIEW_PRIOR_WEIGHT = 2.0
 
 def review_bias(confirmed: Iterable[tuple[str, str, int]],
                 rejected: Iterable[tuple[str, str, int]]) -> tuple[tuple[str, str, float], ...]:
-    """Score biases (wrong, right, bias) for find_ocr_marks from what review said of pairs: a pair's
-    readings were confirmed a times and turned down n times; the bias moves the score (a log odds)
-    from the step's own precision p to the pair's reviewed one, smoothed towards p:
-    ln((a + w p) / (n + w (1 - p))) - ln(p / (1 - p)), w = REVIEW_PRIOR_WEIGHT. Pairs never turned
-    down rise a little, pairs turned down more often than confirmed fall a lot."""
+    """Score biases (wrong, right, bias) for find_ocr_marks of the pairs review turned down: a
+    pair's readings were confirmed a times and turned down n > 0 times; the bias moves the score (a
+    log odds) from the step's own precision p to the pair's reviewed one, smoothed towards p, and
+    only down: min(0, ln((a + w p) / (n + w (1 - p))) - ln(p / (1 - p))), w = REVIEW_PRIOR_WEIGHT
+    (three rejections and no confirmation: -3.65). Raising confirmed pairs as well was measured and
+    not taken: it bought recall at a precision far below the step's (benchmarks/review_learning.py
+    --alternatives); confirmed pairs count in the confusion table instead (convert.learn_from)."""
     counts: dict[tuple[str, str], list[int]] = {}
     for wrong, right, n in confirmed:
         counts.setdefault((wrong, right), [0, 0])[0] += n
