@@ -63,7 +63,7 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     Raises:
         ConfigError: a time stamp is asked for and SOURCE_DATE_EPOCH is not usable.
     """
-    warnings = []
+    warnings = list(document.warnings)
     if document.dropped_chars:
         warnings.append(f"{document.path}: dropped {document.dropped_chars} character(s) that XML 1.0 cannot carry")
     body = document.body

@@ -35,6 +35,24 @@ class PartialDate:
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
 
+    @property
+    def earliest(self) -> tuple[int, int, int]:
+        """The first day the date can mean, as (year, month, day): 1963-05 → (1963, 5, 1)."""
+        return self.year, self.month or 1, self.day or 1
+
+    @property
+    def latest(self) -> tuple[int, int, int]:
+        """The last day the date can mean: 1963 → (1963, 12, 31); an impossible day counts as 31."""
+        return self.year, self.month or 12, self.day or 31
+
+
+def in_order(start: PartialDate, end: PartialDate) -> bool:
+    """Whether a period from `start` to `end` can run forwards: the earliest day `start` can mean is
+    not after the latest day `end` can mean (1963-05 to 1963 can; 1970 to 1960 cannot). A date whose
+    year is unknown cannot contradict the other."""
+    return start.year <= 0 or end.year <= 0 or start.earliest <= end.latest
+
+
 def parse_ymd(text: str) -> PartialDate:
     """Parse one `y-m-d` date; raise ValueError saying what is wrong."""
     match = _YMD.match(text.strip())
