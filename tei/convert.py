@@ -14,7 +14,7 @@ from . import __version__
 from .body import check_coverage
 from .build import build_tei
 from .dates import build_time
-from .errors import UncoveredText
+from .errors import InvalidOutput, UncoveredText
 from .header import HeaderOptions
 from .language import detect_language
 from .letters import find_letters
@@ -22,6 +22,7 @@ from .ocr import OcrMarks, find_ocr_marks
 from .model import Conversion, Document
 from .reader import parse_export, read_export
 from .structure import build_structure, split_parts
+from .validate import project_schemas, validate_tree
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
 
     Raises:
         ConfigError: a time stamp is asked for and SOURCE_DATE_EPOCH is not usable.
+        InvalidOutput: the document would not be valid (see check_output).
     """
     warnings = list(document.warnings)
     if document.dropped_chars:
@@ -87,7 +89,21 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     )
     conversion = Conversion(document=document, structure=structure, suspects=marks.suspects, markers=markers,
                             unclear=marks.unclear)
-    return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
+    tree = build_tei(conversion, header_options)
+    check_output(tree, document.path)
+    return Result(tree, conversion, tuple(warnings))
+
+
+def check_output(tree: etree._ElementTree, name: str) -> None:
+    """Raise InvalidOutput unless `tree` is valid against the project schema (RelaxNG and Schematron,
+    a strict subset of tei_all): what the converter cannot make valid is never written, so exit 0
+    always means valid. Values the export may hold that the schema refuses (a period that runs
+    backwards, a blank description) are read as text upstream; this is the net under them."""
+    findings = validate_tree(tree, name, project_schemas())
+    if findings:
+        first = findings[0]
+        raise InvalidOutput(f"{name}:0: the TEI made from it would not be valid against the project schema "
+                            f"({first.code} {first.message}); not written: please report it")
 
 
 def _timestamp() -> str:

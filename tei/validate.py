@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -82,6 +82,7 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda finding: (finding.line <= 0, finding.line, finding.column))
 
 
+@lru_cache(maxsize=None)
 def project_schemas() -> tuple[Schema, ...]:
     """The project's RelaxNG and Schematron (`--schema bha`), shipped in the package, loaded once."""
     return tuple(builtin("bha"))
