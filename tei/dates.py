@@ -74,10 +74,15 @@ def build_time() -> datetime:
     file stamped with the time it was made can still be reproduced byte for byte.
 
     Raises:
-        ConfigError: SOURCE_DATE_EPOCH is set but not a whole number of seconds.
+        ConfigError: SOURCE_DATE_EPOCH is set but not a whole number of seconds, or out of range.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch and not epoch.isdigit():
-        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, found {epoch!r}")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    return moment.replace(microsecond=0)
+    if epoch and not (epoch.isdecimal() and epoch.isascii()):
+        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, found {epoch[:40]!r}")
+    if not epoch:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    except (OverflowError, ValueError, OSError) as err:  # past year 9999, or what the platform's time_t holds
+        raise ConfigError(f"SOURCE_DATE_EPOCH {epoch[:40]} is out of range (a moment from 1970 to the year 9999 "
+                          "in seconds)") from err

@@ -25,7 +25,7 @@ as the export writes it; a body paragraph that starts `描述：…` is body tex
 # XML 1.0 cannot carry these (C0 controls but tab/LF/CR, the non-characters U+FFFE/U+FFFF, and
 # lone surrogates, which only a permissive decoder could produce). NUL is one of them like any
 # other: dropped and counted wherever it is.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _C0_NOT_XML = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])
 _EXPECTED_START = "an export starting with 'id: <article id>'"
 
@@ -48,7 +48,7 @@ def parse_export(data: bytes, name: str) -> Document:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     dropped = 0
     if _may_hold_non_xml(data, text):
-        text, dropped = _NOT_XML.subn("", text)
+        text, dropped = NOT_XML.subn("", text)
     marker = _BODY_MARKER.search(text)
     lines = text[:marker.start() if marker else len(text)].split("\n")
     if marker:
