@@ -255,13 +255,15 @@ def _xml_text(ctx: click.Context, param: click.Parameter, value: str | None) -> 
               help="FILE.xml for one input; else the folder for the TEI files (DIR/<stem>.xml, folders keep "
                    "their layout). Default: stdout, for one file or -.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Files converted in parallel (processes).")
+              help="Files converted in parallel (processes; at most the cores and the files).")
 @click.option("--no-ocr", is_flag=True, help="Do not mark suspected OCR errors.")
 @click.option("--timestamp", is_flag=True,
               help="Record the conversion time in the header (SOURCE_DATE_EPOCH when set); off by default so output is reproducible.")
+@click.option("--force", is_flag=True,
+              help="Overwrite outputs edited since tei convert wrote them (kept by default), and redo those up to date.")
 @_user_file_option
 @_messages
-def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: bool, timestamp: bool,
+def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: bool, timestamp: bool, force: bool,
             user_file: Path | None, say: _Say) -> None:
     """Convert export files (.txt), folders of them (recursive) or - (stdin) to TEI P5.
 
@@ -290,7 +292,7 @@ def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: boo
                                    "name a folder for them with -o, e.g. -o tei/")
         _convert_one(lambda: convert_file(paths[0], options), output, say)
     else:
-        _convert_batch(paths, output, options, jobs, say)
+        _convert_batch(paths, output, options, jobs, force, say)
 
 
 def _convert_one(convert_one: Callable[[], Result], output: Path | None, say: _Say) -> None:
@@ -305,15 +307,18 @@ def _convert_one(convert_one: Callable[[], Result], output: Path | None, say: _S
     _write_output(serialize(result.tree), output, say)
 
 
-def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOptions, workers: int, say: _Say) -> None:
-    """Convert files into `output` (see batch.plan); each message once; exit 1 on rejected inputs,
-    2 when a file cannot be written."""
+def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOptions, workers: int, force: bool,
+                   say: _Say) -> None:
+    """Convert files into `output` (see batch.plan), skipping what is up to date and keeping what was
+    edited; each message once; exit 1 on rejected inputs, 2 when a file cannot be written."""
     from .batch import Status, convert_paths
 
     try:
-        batch = convert_paths(paths, output, options, workers)
+        batch = convert_paths(paths, output, options, workers, force)
     except BatchError as err:
         raise click.UsageError(str(err)) from err
+    if batch.workers < workers:
+        say.detail(f"{batch.workers} worker process(es): as many as the cores and the files allow")
     started = time.perf_counter()
     statuses = []
     with say.progress(len(batch), "converting") as advance:
@@ -324,17 +329,27 @@ def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOption
                 say.warning(warning)
             if outcome.error:
                 say.error(outcome.error)
-            else:
+            elif outcome.status is Status.WRITTEN:
                 say.detail(f"wrote {outcome.job.target}")
-    rejected = len(statuses) - statuses.count(Status.WRITTEN)
+            else:
+                say.detail(f"{outcome.job.target}: {outcome.status.value}")
+    for note in batch.notes:
+        say.warning(note)
     if batch.root is not None and Status.WRITTEN in statuses:
         try:  # the schemas the outputs' xml-model instructions point to, once, at the output root
             write_schemas(batch.root)
         except OutputError as err:
             raise UsageIOError(str(err)) from err
-    say.info(f"converted {len(statuses) - rejected} of {len(statuses)} file(s) to {output} "
-             f"in {time.perf_counter() - started:.1f} s" + (f"; {rejected} rejected" if rejected else ""))
-    if rejected:
+    count = statuses.count
+    failed = count(Status.REJECTED) + count(Status.UNWRITABLE) + count(Status.FAILED)
+    say.info(f"converted {count(Status.WRITTEN)} of {len(statuses)} file(s) to {output} "
+             f"in {time.perf_counter() - started:.1f} s"
+             + (f"; {count(Status.UP_TO_DATE)} up to date" if count(Status.UP_TO_DATE) else "")
+             + (f"; {count(Status.KEPT)} kept (edited since written; --force overwrites them)"
+                if count(Status.KEPT) else "")
+             + (f"; {count(Status.SKIPPED)} skipped (not regular files)" if count(Status.SKIPPED) else "")
+             + (f"; {failed} rejected" if failed else ""))
+    if failed:
         sys.exit(2 if Status.UNWRITABLE in statuses else 1)
 
 

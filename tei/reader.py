@@ -12,6 +12,7 @@ from pathlib import Path
 from .dates import in_order, parse_ymd
 from .errors import InputError
 from .model import Document, Header
+from .validate import read_regular_file
 
 FIELD_NAMES = ("id", "标题", "日期", "是否是时间段", "作者", "来源", "标签", "书籍", "书籍作者")
 _FIELD_LINE = re.compile(r"^(书籍作者|是否是时间段|标题|日期|作者|来源|标签|书籍|id)[ \t]*[:：][ \t]?(.*)$")
@@ -31,13 +32,12 @@ _EXPECTED_START = "an export starting with 'id: <article id>'"
 
 
 def read_export(path: str | Path) -> Document:
-    """Read the export file at `path`."""
+    """Read the export file at `path`. A FIFO or a device is an InputError, never read (a FIFO
+    would block, /dev/zero never end)."""
     name = os.fspath(path)
-    try:
-        with open(name, "rb") as file:
-            data = file.read()
-    except OSError as err:
-        raise InputError(name, 0, f"cannot read file: {err.strerror or err}") from err
+    data, problem = read_regular_file(Path(name))
+    if data is None:
+        raise InputError(name, 0, problem if isinstance(problem, str) else problem.message)
     return parse_export(data, name)
 
 
