@@ -156,6 +156,8 @@ class Batch:
         return len(self.jobs)
 
     def __iter__(self) -> Iterator[Outcome]:
+        if not self.jobs:
+            return
         folder = self.root if self.root is not None else self.jobs[0].target.parent
         manifest, problem = Manifest.load(folder)
         if problem:

@@ -237,7 +237,7 @@ def _render_children(target: html.HtmlElement, source: etree._Element, depth: in
     pending = [(target, source, depth)]
     while pending:
         target, source, depth = pending.pop()
-        container = etree.QName(source).localname in CONTAINERS
+        container = _local_name(source) in CONTAINERS
         if not container:
             _append_text(target, source.text)
         for child in source:
@@ -249,13 +249,20 @@ def _render_children(target: html.HtmlElement, source: etree._Element, depth: in
                 _append_text(target, child.tail)
 
 
+def _local_name(element: etree._Element) -> str:
+    """The element's TEI name; "foreign" for an element in another namespace."""
+    tag = element.tag
+    return tag[len(_TEI_PREFIX):] if tag.startswith(_TEI_PREFIX) else "foreign"
+
+
+_TEI_PREFIX = f"{{{TEI_NS}}}"
 _Fill = list[tuple[html.HtmlElement, etree._Element, int]]
 """HTML elements made but not filled yet: each with the TEI element whose children it gets, and its depth."""
 
 
 def _render(element: etree._Element, depth: int, counter: _Counter) -> tuple[html.HtmlElement, _Fill]:
     """The HTML element for a TEI element, and what is left to fill in it."""
-    name = etree.QName(element).localname if etree.QName(element).namespace == TEI_NS else "foreign"
+    name = _local_name(element)
     if name == "lb":
         return H.BR(), []
     if name == "head":
