@@ -278,3 +278,23 @@ def test_a_stopped_batch_ends_within_two_seconds_and_leaves_no_partial_file(tmp_
     _no_partial_file(out)
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))  # what was written is recorded
     assert sorted(manifest["files"]) == sorted(path.name for path in out.glob("*.xml"))
+
+
+def test_outcomes_come_as_files_finish_so_the_progress_bar_keeps_time(tmp_path, monkeypatch):
+    """With workers, a slow first file does not hold back the report of the others."""
+    convert = tei.batch._convert
+
+    def slow_on_the_seed(data, name, prefix, options):
+        if name.endswith(SEED.name):
+            time.sleep(1.0)
+        return convert(data, name, prefix, options)
+
+    monkeypatch.setattr(tei.batch, "_convert", slow_on_the_seed)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(SEED, folder / "0-first.txt")
+    shutil.copyfile(SEED, folder / SEED.name)  # sorted after 0-first: submitted second, to the other worker
+    for path in sorted((INPUTS / "odd").iterdir()):
+        shutil.copyfile(path, folder / f"1-{path.name}")
+    order = [outcome.job.source.name for outcome in convert_paths([folder], tmp_path / "out", NO_OCR, 2)]
+    assert order.index(SEED.name) == len(order) - 1  # submitted second, reported last
