@@ -1,26 +1,40 @@
-"""Many exports → many TEI files: plan one job per input file, convert the jobs (in a process pool
-when asked) and report one typed outcome per job, in input order.
+"""Many exports → many TEI files: plan one job per input file, convert what is not up to date (in
+worker processes when asked) and report one typed outcome per job as it is done.
 
 The library half of `tei convert`: it never prints; the CLI shows the outcomes (and a progress bar).
-A Batch is iterated once; closing the iteration early (an exception in the caller, Ctrl-C) shuts
-the pool down and cancels the jobs not yet started.
+A Batch is iterated once. This process reads every input (a FIFO or device is skipped, never read),
+decides with the output folder's manifest (tei/manifest.py) what is up to date and what was edited
+by hand, and writes every output atomically; worker processes only convert bytes to bytes. So
+stopping the iteration (Ctrl-C, SIGTERM, an exception in the caller) kills the workers at once and
+leaves no partial or temporary file, and a worker that dies (killed by the OOM killer) costs its
+one file, not the batch.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import select
+import signal
+import threading
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
 from pathlib import Path
 
 from .build import point_to_schemas, schema_prefix
-from .convert import ConvertOptions, convert_file
+from .convert import ConvertOptions, convert_bytes
 from .errors import BatchError, OutputError, TeiError
-from .write import serialize, write_atomic
+from .manifest import Manifest, Record, digest, settings_digest
+from .validate import read_regular_file
+from .worker import TimedWorker, WorkerError
+from .write import remove_stale_temporaries, serialize, write_atomic
 
 EXPORT_SUFFIX = ".txt"
 TEI_SUFFIX = ".xml"
+_WARM_UP = "id: warm-up\n标题：题\n\n正文：\n正文一段。\n".encode("utf-8")
+"""A tiny export converted once before the worker processes start, so that they share (forked,
+copy on write) the OCR data and compiled schemas instead of each loading its own."""
 
 
 @dataclass(frozen=True)
@@ -35,17 +49,25 @@ class Job:
 
 class Status(str, Enum):
     WRITTEN = "written"
+    UP_TO_DATE = "up to date"
+    """The output is what this input, tool and options make: nothing redone."""
+    KEPT = "kept"
+    """The output was edited since the tool wrote it (or no record says the tool wrote it, and it is
+    not what the tool makes): kept as it is, unless the batch was asked to force."""
+    SKIPPED = "skipped"
+    """Not a regular file (a FIFO, a device): never read."""
     REJECTED = "rejected"
-    """The input cannot be converted (not an export, not UTF-8, …): the message says why."""
+    """The input cannot be converted (not an export, not UTF-8, unreadable …): the message says why."""
     UNWRITABLE = "unwritable"
     """The TEI file cannot be written (a folder in the way, no permission, disk full)."""
     FAILED = "failed"
-    """An unexpected error, a bug: reported against the file, and the batch goes on."""
+    """An unexpected error (a bug), or the worker process died: reported against the file, and the
+    batch goes on."""
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one job: its status, the warnings for the user and, unless written, the error."""
+    """What became of one job: its status, the warnings for the user and, for a failure, the error."""
 
     job: Job
     status: Status
@@ -93,58 +115,229 @@ def _sources(path: Path) -> Iterable[tuple[Path, Path]]:
             for source in sorted(path.rglob(f"*{EXPORT_SUFFIX}"))]
 
 
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class _Work:
+    """A job to convert, with what deciding it found: the input's bytes and digest, and the digest
+    of a file already at the target that no record says the tool wrote (None: no such file)."""
+
+    data: bytes
+    input_digest: str
+    unrecorded: str | None
+
+
 class Batch:
-    """Planned conversions; iterating converts them and yields one Outcome per job, in job order."""
+    """Planned conversions; iterating converts what is not up to date and yields one Outcome per
+    job as each is done (with workers, in the order they finish)."""
 
     def __init__(self, jobs: Sequence[Job], options: ConvertOptions = ConvertOptions(), workers: int = 1,
-                 root: Path | None = None):
+                 root: Path | None = None, force: bool = False):
         self.jobs = tuple(jobs)
         self.options = options
-        self.workers = workers
+        self.workers = max(1, min(workers, len(self.jobs), usable_cores()))
+        """Worker processes: as many as asked, but no more than the cores and the files."""
         self.root = root
         """The output folder, where write.write_schemas puts the schemas the outputs point to;
         None when the output is one named file."""
+        self.force = force
+        """Overwrite outputs edited since the tool wrote them."""
+        self.notes: list[str] = []
+        """What to tell the user about the run itself once it is done (stale temporary files removed, a
+        manifest that could not be read or written)."""
 
     def __len__(self) -> int:
         return len(self.jobs)
 
     def __iter__(self) -> Iterator[Outcome]:
-        run = partial(convert_job, options=self.options)
-        if self.workers == 1 or len(self.jobs) == 1:
-            yield from map(run, self.jobs)
+        if not self.jobs:
             return
-        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(self.jobs)))
+        folder = self.root if self.root is not None else self.jobs[0].target.parent
+        manifest, problem = Manifest.load(folder)
+        if problem:
+            self.notes.append(problem)
+        removed = sum(remove_stale_temporaries(place) for place in {job.target.parent for job in self.jobs} | {folder})
+        if removed:
+            self.notes.append(f"removed {removed} temporary file(s) left in {folder} by an interrupted run")
+        pool = _Pool(partial(_convert, options=self.options), self.workers, self.options)
         try:
-            yield from pool.map(run, self.jobs, chunksize=max(1, len(self.jobs) // (self.workers * 8)))
+            yield from self._run(manifest, settings_digest(self.options), pool)
         finally:
-            pool.shutdown(cancel_futures=True)
+            with _signals_held():  # a second Ctrl-C must not cut the clean-up short
+                pool.close()
+                try:
+                    manifest.save()
+                except OutputError as err:
+                    self.notes.append(f"{err}; the next run will compare the files instead")
+
+    def _run(self, manifest: Manifest, settings: str, pool: "_Pool") -> Iterator[Outcome]:
+        pending = iter(self.jobs)
+        while True:
+            while pool.has_room() and (job := next(pending, None)) is not None:
+                work = self._decide(job, manifest, settings)
+                if isinstance(work, Outcome):
+                    yield work
+                else:
+                    pool.submit(job, work)
+            if not pool.pending:
+                return
+            for job, work, reply in pool.wait():
+                yield self._finish(job, work, reply, manifest, settings)
+
+    def _decide(self, job: Job, manifest: Manifest, settings: str) -> Outcome | _Work:
+        """Read the input; an outcome now (skipped, unreadable, up to date, kept), or work to do."""
+        data, problem = read_regular_file(job.source)
+        if data is None:
+            if isinstance(problem, str):
+                return Outcome(job, Status.SKIPPED, (f"{job.source}: {problem}",))
+            return Outcome(job, Status.REJECTED, error=f"{job.source}:0: {problem.message}")
+        input_digest = digest(data)
+        existing, _ = read_regular_file(job.target)
+        if existing is None or self.force:
+            return _Work(data, input_digest, None)
+        record = manifest.get(job.target)
+        if record is None:
+            return _Work(data, input_digest, digest(existing))
+        if digest(existing) != record.output:
+            return Outcome(job, Status.KEPT, (f"{job.target}: edited since tei convert wrote it; kept "
+                                              "(--force overwrites it)",))
+        if record.input == input_digest and record.settings == settings:
+            return Outcome(job, Status.UP_TO_DATE)
+        return _Work(data, input_digest, None)
+
+    def _finish(self, job: Job, work: _Work, reply: object, manifest: Manifest, settings: str) -> Outcome:
+        """Write a converted document (or report why not) and record it."""
+        if isinstance(reply, WorkerError):
+            return Outcome(job, Status.FAILED, error=f"{job.source}:0: the process converting it died ({reply}; "
+                                                     "out of memory?); the other files go on")
+        status, value, warnings = reply
+        if status is not Status.WRITTEN:
+            return Outcome(job, status, error=value)
+        output_digest = digest(value)
+        if work.unrecorded is not None:
+            if work.unrecorded != output_digest:
+                return Outcome(job, Status.KEPT, (f"{job.target}: not what tei convert makes of {job.source}, and "
+                                                  "no record says it wrote it; kept (--force overwrites it)",))
+            manifest.record(job.target, Record(work.input_digest, settings, output_digest))
+            return Outcome(job, Status.UP_TO_DATE)
+        try:
+            write_atomic(job.target, value)
+        except OutputError as err:
+            return Outcome(job, Status.UNWRITABLE, error=str(err))
+        manifest.record(job.target, Record(work.input_digest, settings, output_digest))
+        return Outcome(job, Status.WRITTEN, warnings)
+
+
+def _convert(data: bytes, name: str, prefix: str, options: ConvertOptions) -> tuple[Status, bytes | str, tuple[str, ...]]:
+    """One document's bytes → (WRITTEN, its TEI bytes, warnings) or (REJECTED or FAILED, the error, ());
+    in a worker process. Never raises: every error is the job's."""
+    try:
+        result = convert_bytes(data, name, options)
+        if prefix:
+            point_to_schemas(result.tree, prefix)
+        return Status.WRITTEN, serialize(result.tree), result.warnings
+    except TeiError as err:
+        return Status.REJECTED, str(err), ()
+    except Exception as err:  # a bug: report it against the file and let the batch go on
+        return Status.FAILED, f"{name}:0: internal error ({type(err).__name__}: {err}); please report it", ()
+
+
+class _Pool:
+    """`size` workers converting one job each at a time: in this process when size is 1, else in
+    forked processes (TimedWorker, without a time limit) started as they are needed."""
+
+    def __init__(self, function: partial, size: int, options: ConvertOptions):
+        self.function = function
+        self.size = size
+        self.options = options
+        self.workers: list[TimedWorker] = []
+        self.busy: dict[TimedWorker, tuple[Job, _Work]] = {}
+        self.finished: list[tuple[Job, _Work, object]] = []
+        """Jobs done without a wait: a worker that died before it took one."""
+
+    def has_room(self) -> bool:
+        return len(self.busy) + len(self.finished) < self.size
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.busy or self.finished)
+
+    def submit(self, job: Job, work: _Work) -> None:
+        worker = next((worker for worker in self.workers if worker not in self.busy), None)
+        if worker is None:
+            if self.size > 1 and not self.workers:
+                with contextlib.suppress(TeiError):  # loaded once here, shared by every forked worker
+                    convert_bytes(_WARM_UP, "warm-up", self.options)
+            worker = TimedWorker(self.function, None if self.size > 1 else 0)
+            self.workers.append(worker)
+        try:
+            worker.submit(work.data, str(job.source), job.schema_prefix)
+        except WorkerError as err:
+            self.finished.append((job, work, err))
+            return
+        self.busy[worker] = (job, work)
+
+    def wait(self) -> list[tuple[Job, _Work, object]]:
+        """The jobs done since the last call (at least one), each with its reply or a WorkerError."""
+        if self.finished:
+            done, self.finished = self.finished, []
+            return done
+        if any(worker.in_process for worker in self.busy):
+            ready = list(self.busy)
+        else:
+            readable = set(select.select([worker.fileno() for worker in self.busy], [], [])[0])
+            ready = [worker for worker in self.busy if worker.fileno() in readable]
+        done = []
+        for worker in ready:
+            job, work = self.busy.pop(worker)
+            try:
+                done.append((job, work, worker.result()))
+            except WorkerError as err:
+                done.append((job, work, err))
+        return done
+
+    def close(self) -> None:
+        """Kill the workers (they hold no file: nothing to clean up) and wait for them."""
+        for worker in self.workers:
+            worker.close()
+        self.workers.clear()
+        self.busy.clear()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done, then take effect (dropped when the block
+    ends by an exception: the program is stopping already). Outside the main thread, nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {number: signal.signal(number, lambda number, frame: caught.append(number))
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if caught:
+        signal.raise_signal(caught[0])
 
 
 def convert_paths(paths: Sequence[Path], output: Path, options: ConvertOptions = ConvertOptions(),
-                  workers: int = 1) -> Batch:
+                  workers: int = 1, force: bool = False) -> Batch:
     """The batch that converts the export files of `paths` into `output` (see `plan`), in
-    `workers` processes; nothing is converted before the batch is iterated.
+    `workers` processes (at most the cores and the files); nothing is read before the batch is
+    iterated. With `force`, outputs edited since the tool wrote them are overwritten.
 
     Raises:
         BatchError: as `plan`.
     """
     jobs = plan(paths, output)
     names_a_file = len(jobs) == 1 and jobs[0].target == output
-    return Batch(jobs, options, workers, None if names_a_file else output)
-
-
-def convert_job(job: Job, options: ConvertOptions) -> Outcome:
-    """Convert one job and write its TEI file atomically; every error becomes the job's outcome."""
-    try:
-        result = convert_file(job.source, options)
-        if job.schema_prefix:
-            point_to_schemas(result.tree, job.schema_prefix)
-        write_atomic(job.target, serialize(result.tree))
-    except OutputError as err:
-        return Outcome(job, Status.UNWRITABLE, error=str(err))
-    except TeiError as err:
-        return Outcome(job, Status.REJECTED, error=str(err))
-    except Exception as err:  # a bug: report it against the file and let the batch go on
-        return Outcome(job, Status.FAILED,
-                       error=f"{job.source}:0: internal error ({type(err).__name__}: {err}); please report it")
-    return Outcome(job, Status.WRITTEN, result.warnings)
+    return Batch(jobs, options, workers, None if names_a_file else output, force)

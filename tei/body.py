@@ -198,15 +198,16 @@ class _Renderer:
         lines = text.split("\n")
         _add_string(element, lines[0])
         for line in lines[1:]:
-            sub(element, "lb")
-            _add_string(element, line)
+            sub(element, "lb").tail = line or None
 
 
 def _add_string(element: etree._Element, text: str) -> None:
+    """Append `text` after the element's last child, or to its text: in constant time (len() of an
+    lxml element counts its children, which made a part of many lines quadratic)."""
     if not text:
         return
-    if len(element):
-        last = element[-1]
+    last = next(element.iterchildren(reversed=True), None)
+    if last is not None:
         last.tail = (last.tail or "") + text
     else:
         element.text = (element.text or "") + text

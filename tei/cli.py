@@ -14,7 +14,10 @@ import contextlib
 import functools
 import json
 import os
+import signal
+import stat
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -29,7 +32,7 @@ from .dates import build_time
 from .errors import BatchError, ConfigError, DecisionError, OutputError, SchemaError, TeiError
 from .ocr_report import report_json, report_lines
 from .preview import render_html
-from .reader import parse_export, read_export
+from .reader import NOT_XML, parse_export, read_export
 from .report import FORMATS, LINE_FORMATS, printable, render, render_file
 from .schemas import schemas_for_option
 from .totext import Reading, to_text
@@ -51,7 +54,35 @@ class UsageIOError(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings=_HELP_SETTINGS)
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that it cleans up as on Ctrl-C (finally blocks run)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl-C is one line and exit 130, SIGTERM the same clean-up and exit 143
+    (128 + the signal), never a traceback or click's "Aborted!" with exit 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, _terminate)
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, Terminated) as stop:
+            if in_main_thread:  # a second Ctrl-C while the first is reported would be a traceback
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            interrupted = isinstance(stop, KeyboardInterrupt)
+            click.echo(f"{'interrupted (Ctrl-C)' if interrupted else 'terminated (SIGTERM)'}: stopped; "
+                       "no partial file left", err=True)
+            ctx.exit(130 if interrupted else 128 + signal.SIGTERM)
+
+
+@click.group(cls=_Commands, context_settings=_HELP_SETTINGS)
 @click.version_option(__version__, prog_name="tei")
 def main() -> None:
     """Turn banned-historical-archives text exports into TEI P5 XML, and check TEI files.
@@ -63,7 +94,8 @@ def main() -> None:
       tei COMMAND --help                       options and examples of a command
 
     Without -o a command writes stdout; converting a folder or several files needs -o DIR.
-    Exit codes: 0 ok, 1 findings or a rejected input (the rest still done), 2 usage or IO.
+    Exit codes: 0 ok, 1 findings or a rejected input (the rest still done), 2 usage or IO,
+    130 Ctrl-C.
     """
 
 
@@ -142,6 +174,8 @@ def _write_output(data: bytes, output: Path | None, say: _Say) -> None:
 
 def _write_stdout(data: bytes) -> None:
     """Write data to stdout now; a broken, full or closed stdout is one line and exit 2."""
+    if sys.stdout is None:
+        raise UsageIOError("cannot write to stdout: it is closed")
     try:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -210,26 +244,64 @@ def _load_user_file(path: Path | None) -> tuple[list[tuple[str, str, int]], list
         return [], []
     from .ocr import load_user_file
 
+    _regular_file(path, "--user-file")
     try:
         return load_user_file(path)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--user-file") from err
+    except OSError as err:
+        raise click.BadParameter(f"{path}: cannot read: {err.strerror or err}", param_hint="--user-file") from err
+
+
+def _regular_file(path: Path, option: str) -> None:
+    """A usage error unless `path` is a regular file (a FIFO would block, a device never end)."""
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as err:
+        raise click.BadParameter(f"{path}: cannot read: {err.strerror or err}", param_hint=option) from err
+    if not regular:
+        raise click.BadParameter(f"{path}: not a regular file", param_hint=option)
+
+
+def _read_user_text(path: Path, option: str) -> str:
+    """The text of a file the user gives with `option`: UTF-8, a byte-order mark ignored."""
+    _regular_file(path, option)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise click.BadParameter(f"{path}: cannot read: {err.strerror or err}", param_hint=option) from err
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise click.BadParameter(f"{path}:{line}: not UTF-8 (byte 0x{data[err.start]:02x}); save it as UTF-8",
+                                 param_hint=option) from err
+
+
+def _xml_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option value that goes into XML as it is: characters XML 1.0 cannot carry are a usage error."""
+    if value is not None and (bad := NOT_XML.search(value)):
+        raise click.BadParameter(f"{value[:40]!r} holds U+{ord(bad.group()):04X}, which XML 1.0 cannot carry")
+    return value
 
 
 @main.command(short_help="Convert export files (.txt) to TEI, one file each.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, readable=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(allow_dash=True, path_type=Path),
               help="FILE.xml for one input; else the folder for the TEI files (DIR/<stem>.xml, folders keep "
                    "their layout). Default: stdout, for one file or -.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Files converted in parallel (processes).")
+              help="Files converted in parallel (processes; at most the cores and the files).")
 @click.option("--no-ocr", is_flag=True, help="Do not mark suspected OCR errors.")
 @click.option("--timestamp", is_flag=True,
               help="Record the conversion time in the header (SOURCE_DATE_EPOCH when set); off by default so output is reproducible.")
+@click.option("--force", is_flag=True,
+              help="Overwrite outputs edited since tei convert wrote them (kept by default), and redo those up to date.")
 @_user_file_option
 @_decisions_options
 @_messages
-def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: bool, timestamp: bool,
+def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: bool, timestamp: bool, force: bool,
             user_file: Path | None, decisions, learn: bool, say: _Say) -> None:
     """Convert export files (.txt), folders of them (recursive) or - (stdin) to TEI P5.
 
@@ -258,7 +330,7 @@ def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: boo
                                    "name a folder for them with -o, e.g. -o tei/")
         _convert_one(lambda: convert_file(paths[0], options), output, say)
     else:
-        _convert_batch(paths, output, options, jobs, say)
+        _convert_batch(paths, output, options, jobs, force, say)
 
 
 def _convert_one(convert_one: Callable[[], Result], output: Path | None, say: _Say) -> None:
@@ -273,15 +345,18 @@ def _convert_one(convert_one: Callable[[], Result], output: Path | None, say: _S
     _write_output(serialize(result.tree), output, say)
 
 
-def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOptions, workers: int, say: _Say) -> None:
-    """Convert files into `output` (see batch.plan); each message once; exit 1 on rejected inputs,
-    2 when a file cannot be written."""
+def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOptions, workers: int, force: bool,
+                   say: _Say) -> None:
+    """Convert files into `output` (see batch.plan), skipping what is up to date and keeping what was
+    edited; each message once; exit 1 on rejected inputs, 2 when a file cannot be written."""
     from .batch import Status, convert_paths
 
     try:
-        batch = convert_paths(paths, output, options, workers)
+        batch = convert_paths(paths, output, options, workers, force)
     except BatchError as err:
         raise click.UsageError(str(err)) from err
+    if batch.workers < workers:
+        say.detail(f"{batch.workers} worker process(es): as many as the cores and the files allow")
     started = time.perf_counter()
     statuses = []
     with say.progress(len(batch), "converting") as advance:
@@ -292,17 +367,27 @@ def _convert_batch(paths: tuple[Path, ...], output: Path, options: ConvertOption
                 say.warning(warning)
             if outcome.error:
                 say.error(outcome.error)
-            else:
+            elif outcome.status is Status.WRITTEN:
                 say.detail(f"wrote {outcome.job.target}")
-    rejected = len(statuses) - statuses.count(Status.WRITTEN)
+            else:
+                say.detail(f"{outcome.job.target}: {outcome.status.value}")
+    for note in batch.notes:
+        say.warning(note)
     if batch.root is not None and Status.WRITTEN in statuses:
         try:  # the schemas the outputs' xml-model instructions point to, once, at the output root
             write_schemas(batch.root)
         except OutputError as err:
             raise UsageIOError(str(err)) from err
-    say.info(f"converted {len(statuses) - rejected} of {len(statuses)} file(s) to {output} "
-             f"in {time.perf_counter() - started:.1f} s" + (f"; {rejected} rejected" if rejected else ""))
-    if rejected:
+    count = statuses.count
+    failed = count(Status.REJECTED) + count(Status.UNWRITABLE) + count(Status.FAILED)
+    say.info(f"converted {count(Status.WRITTEN)} of {len(statuses)} file(s) to {output} "
+             f"in {time.perf_counter() - started:.1f} s"
+             + (f"; {count(Status.UP_TO_DATE)} up to date" if count(Status.UP_TO_DATE) else "")
+             + (f"; {count(Status.KEPT)} kept (edited since written; --force overwrites them)"
+                if count(Status.KEPT) else "")
+             + (f"; {count(Status.SKIPPED)} skipped (not regular files)" if count(Status.SKIPPED) else "")
+             + (f"; {failed} rejected" if failed else ""))
+    if failed:
         sys.exit(2 if Status.UNWRITABLE in statuses else 1)
 
 
@@ -408,7 +493,7 @@ def totext(path: Path, reading: str, say: _Say) -> None:
         text = to_text(_read_tei(path), reading)
     except TeiError as err:
         raise click.ClickException(f"{path}:1: {err}") from err
-    click.echo(text, nl=False)
+    _write_stdout(text.encode("utf-8"))
     say.detail(f"{path}: {len(text)} characters, {reading} reading")
 
 
@@ -425,7 +510,11 @@ def preview(path: Path, output: Path | None, say: _Say) -> None:
       tei preview letter.xml -o letter.html
       tei preview letter.xml > letter.html
     """
-    _write_output(render_html(_read_tei(path)), output, say)
+    try:
+        page = render_html(_read_tei(path))
+    except TeiError as err:
+        raise click.ClickException(f"{path}:1: {err}") from err
+    _write_output(page, output, say)
 
 
 @main.command(short_help="Write a page to review the suspected OCR errors of an export.")
@@ -467,16 +556,16 @@ def review(path: Path, output: Path | None, reviewer: str, user_file: Path | Non
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="CMIF file to write. Default: stdout.")
-@click.option("--url", help="URL the CMIF file will be published at (publicationStmt/idno); "
-                            "default: the output's file name, which correspSearch cannot harvest.")
-@click.option("--editor", default=f"tei {__version__} (automatic conversion)", show_default=True,
+@click.option("--url", callback=_xml_text, help="URL the CMIF file will be published at (publicationStmt/idno); "
+                                                "default: the output's file name, which correspSearch cannot harvest.")
+@click.option("--editor", default=f"tei {__version__} (automatic conversion)", show_default=True, callback=_xml_text,
               help="Person or body responsible for the CMIF file (titleStmt/editor, publisher).")
-@click.option("--title", default=DEFAULT_TITLE, show_default=True, help="Title of the CMIF file.")
-@click.option("--authorities", type=click.File("r", encoding="utf-8"),
-              help="TSV file of name<TAB>authority URI (GND, VIAF, Wikidata …) for persName/orgName @ref.")
+@click.option("--title", default=DEFAULT_TITLE, show_default=True, callback=_xml_text, help="Title of the CMIF file.")
+@click.option("--authorities", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TSV file (UTF-8) of name<TAB>authority URI (GND, VIAF, Wikidata …) for persName/orgName @ref.")
 @_messages
-def cmif(paths: tuple[Path, ...], output: Path | None, url: str | None, editor: str, title: str, authorities,
-         say: _Say) -> None:
+def cmif(paths: tuple[Path, ...], output: Path | None, url: str | None, editor: str, title: str,
+         authorities: Path | None, say: _Say) -> None:
     """Write a CMIF file (correspSearch) with one correspDesc per letter of the TEI files or folders.
 
     \b
@@ -485,7 +574,7 @@ def cmif(paths: tuple[Path, ...], output: Path | None, url: str | None, editor: 
       SOURCE_DATE_EPOCH=0 tei cmif tei/ --url https://example.org/letters.xml > letters.xml
     """
     try:
-        mapping = read_authorities(authorities.read()) if authorities else {}
+        mapping = read_authorities(_read_user_text(authorities, "--authorities")) if authorities else {}
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--authorities") from err
     try:
@@ -604,7 +693,7 @@ def _exports_by_id(paths: Iterable[Path], say: _Say) -> dict[str, Document]:
 
 # --------------------------------------------------------------------------- ocr
 @main.command(short_help="List suspected OCR errors of export files, for review.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, readable=False, allow_dash=True, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "tsv"]), default="text",
               show_default=True,
               help="text: one line per suspect; json: one JSON object per file (JSON Lines); tsv: the review "

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
 from . import __version__, anchor
 from .body import check_coverage
-from .build import build_tei
+from .build import SCHEMA_FILE, build_tei
 from .dates import build_time
 from .decisions import Decision, NotApplied, apply, pair_counts, place, reviewer_id, summary
-from .errors import UncoveredText
+from .errors import InvalidOutput, UncoveredText
 from .header import HeaderOptions, Reviewer
 from .language import detect_language
 from .letters import find_letters
@@ -24,6 +25,8 @@ from .model import Conversion, Document
 from .ocr import OcrMarks, find_ocr_marks, review_bias
 from .reader import parse_export, read_export
 from .structure import build_structure, split_parts
+from .schemas import Schema, bundled_path
+from .validate import project_schemas
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,9 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
 
     Raises:
         ConfigError: a time stamp is asked for and SOURCE_DATE_EPOCH is not usable.
+        InvalidOutput: the document would not be valid (see check_output).
     """
-    warnings = []
+    warnings = list(document.warnings)
     if document.dropped_chars:
         warnings.append(f"{document.path}: dropped {document.dropped_chars} character(s) that XML 1.0 cannot carry")
     body = document.body
@@ -94,9 +98,11 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     conversion = Conversion(document=document, structure=structure, suspects=marks.suspects, markers=markers,
                             unclear=marks.unclear)
     decided = [d for d in options.decisions if d.document == document.header.article_id]
-    if not decided:
-        return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
-    tree, conversion, notes = _apply_decisions(conversion, decided, header_options)
+    if decided:
+        tree, conversion, notes = _apply_decisions(conversion, decided, header_options)
+    else:
+        tree, notes = build_tei(conversion, header_options), []
+    check_output(tree, document.path)
     return Result(tree, conversion, (*warnings, *notes))
 
 
@@ -136,6 +142,30 @@ def learn_from(options: ConvertOptions, decisions: Iterable[Decision]) -> Conver
     pairs = tuple((w, r, n) for (w, r), n in sorted(confirmed.items()))
     bias = review_bias(pairs, ((w, r, n) for (w, r), n in sorted(rejected.items())))
     return replace(options, extra_confusions=options.extra_confusions + pairs, pair_bias=options.pair_bias + bias)
+
+
+def check_output(tree: etree._ElementTree, name: str) -> None:
+    """Raise InvalidOutput unless `tree` is valid against the project schema (RelaxNG and Schematron,
+    a strict subset of tei_all): what the converter cannot make valid is never written, so exit 0
+    always means valid. Values the export may hold that the schema refuses (a period that runs
+    backwards, a blank description) are read as text upstream; this is the net under them."""
+    relaxng, schematron = _project_schema()
+    if not relaxng.validate(tree):
+        error = relaxng.error_log[0]
+        problem = f"{error.type_name} {error.message}"
+    elif findings := schematron.check(tree, name)[0]:
+        problem = f"{findings[0].code} {findings[0].message}"
+    else:
+        return
+    raise InvalidOutput(f"{name}:0: the TEI made from it would not be valid against the project schema ({problem}); "
+                        "not written: please report it")
+
+
+@lru_cache(maxsize=1)
+def _project_schema() -> tuple[etree.RelaxNG, Schema]:
+    """The project's RelaxNG compiled whole, once (it is small: pruning it per document, as `tei
+    validate` does for tei_all, costs more than it saves), and its Schematron as `tei validate` runs it."""
+    return etree.RelaxNG(etree.parse(str(bundled_path(SCHEMA_FILE)))), project_schemas()[1]
 
 
 def _timestamp() -> str:

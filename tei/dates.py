@@ -35,6 +35,24 @@ class PartialDate:
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
 
+    @property
+    def earliest(self) -> tuple[int, int, int]:
+        """The first day the date can mean, as (year, month, day): 1963-05 → (1963, 5, 1)."""
+        return self.year, self.month or 1, self.day or 1
+
+    @property
+    def latest(self) -> tuple[int, int, int]:
+        """The last day the date can mean: 1963 → (1963, 12, 31); an impossible day counts as 31."""
+        return self.year, self.month or 12, self.day or 31
+
+
+def in_order(start: PartialDate, end: PartialDate) -> bool:
+    """Whether a period from `start` to `end` can run forwards: the earliest day `start` can mean is
+    not after the latest day `end` can mean (1963-05 to 1963 can; 1970 to 1960 cannot). A date whose
+    year is unknown cannot contradict the other."""
+    return start.year <= 0 or end.year <= 0 or start.earliest <= end.latest
+
+
 def parse_ymd(text: str) -> PartialDate:
     """Parse one `y-m-d` date; raise ValueError saying what is wrong."""
     match = _YMD.match(text.strip())
@@ -56,10 +74,15 @@ def build_time() -> datetime:
     file stamped with the time it was made can still be reproduced byte for byte.
 
     Raises:
-        ConfigError: SOURCE_DATE_EPOCH is set but not a whole number of seconds.
+        ConfigError: SOURCE_DATE_EPOCH is set but not a whole number of seconds, or out of range.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch and not epoch.isdigit():
-        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, found {epoch!r}")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    return moment.replace(microsecond=0)
+    if epoch and not (epoch.isdecimal() and epoch.isascii()):
+        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, found {epoch[:40]!r}")
+    if not epoch:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    except (OverflowError, ValueError, OSError) as err:  # past year 9999, or what the platform's time_t holds
+        raise ConfigError(f"SOURCE_DATE_EPOCH {epoch[:40]} is out of range (a moment from 1970 to the year 9999 "
+                          "in seconds)") from err

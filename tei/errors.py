@@ -32,6 +32,10 @@ class UncoveredText(TeiError):
     """A structure that leaves body text outside every element, or overlaps: a bug upstream."""
 
 
+class InvalidOutput(TeiError):
+    """A converted document that would not be valid against the project schema: never written."""
+
+
 class NotTeiError(TeiError):
     """The document has no TEI `<text>` element to read."""
 

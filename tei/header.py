@@ -192,11 +192,11 @@ def _profile_desc(profile: etree._Element, document: Document, letters: Sequence
             sub(keywords, "term", tag)
         lay_out(keywords, 4)
         lay_out(text_class, 3)
-    if document.description:
+    paragraphs = [paragraph.strip() for paragraph in document.description.split("\n\n") if paragraph.strip()]
+    if paragraphs:  # never an empty abstract: a description of blanks is none
         abstract = sub(profile, "abstract")
-        for paragraph in document.description.split("\n\n"):
-            if paragraph.strip():
-                sub(abstract, "p", paragraph.strip())
+        for paragraph in paragraphs:
+            sub(abstract, "p", paragraph)
         lay_out(abstract, 3)
     for letter in letters:
         _corresp_desc(profile, letter)

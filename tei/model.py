@@ -44,6 +44,8 @@ class Document:
     description: str
     dropped_chars: int = 0
     """Characters XML 1.0 cannot carry that the reader removed from body and fields."""
+    warnings: tuple[str, ...] = ()
+    """What the reader read with a doubt (`path:line: message`), for the user."""
 
 
 class PartKind(str, Enum):

@@ -61,6 +61,8 @@ readings in place, makes the text at most this much less likely (nats)."""
 DENSITY_PRIOR_CHARS = 3000
 DENSITY_SHIFT_MAX = 3.0
 USER_COUNT = 5
+MAX_COUNT_DIGITS = 9
+"""A user file's count has at most this many digits: it becomes a machine integer in the OCR table."""
 """Count given to a user confusion pair without one."""
 GLYPH_COUNT = 1
 """Count given to a pair of visually similar characters the OCR was never seen to confuse, and to a
@@ -538,12 +540,19 @@ def load_user_file(path: str | Path) -> tuple[list[tuple[str, str, int]], list[s
     pair of single characters (count default USER_COUNT); any other non-empty line is a protected term.
 
     Raises:
-        ValueError: a pair line whose sides are not single CJK characters or whose count is not an
-            integer, with the line number.
+        ValueError: a file that is not UTF-8 (a byte-order mark is fine), or a pair line whose sides
+            are not single CJK characters or whose count is not an integer of at most
+            MAX_COUNT_DIGITS digits, with the line number.
     """
     pairs: list[tuple[str, str, int]] = []
     terms: list[str] = []
-    for no, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    data = Path(path).read_bytes()
+    try:
+        lines = data.decode("utf-8-sig").splitlines()  # a byte-order mark (Windows editors) is not text
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise ValueError(f"{path}:{line}: not UTF-8 (byte 0x{data[err.start]:02x}); save it as UTF-8") from err
+    for no, line in enumerate(lines, 1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
@@ -552,8 +561,8 @@ def load_user_file(path: str | Path) -> tuple[list[tuple[str, str, int]], list[s
             continue
         cols = text.split("\t")
         if len(cols) > 3 or not all(CJK.fullmatch(c) for c in cols[:2]) or (
-                len(cols) == 3 and not cols[2].isdigit()):
+                len(cols) == 3 and not (cols[2].isdecimal() and cols[2].isascii() and len(cols[2]) <= MAX_COUNT_DIGITS)):
             raise ValueError(f"{path}:{no}: expected wrong<TAB>right[<TAB>count] of single CJK "
-                             f"characters, found {line!r}")
+                             f"characters and a count of at most {MAX_COUNT_DIGITS} digits, found {line[:60]!r}")
         pairs.append((cols[0], cols[1], int(cols[2]) if len(cols) == 3 else USER_COUNT))
     return pairs, terms

@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree, html
 from lxml.html import builder as H
 
+from .errors import NotTeiError
 from .vocab import CONTAINERS, NS, OCR_RESP_ID, TEI_NS, XML_LANG, tei
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -86,11 +87,18 @@ _CERT_TEXT = {"high": "高 high", "medium": "中 medium", "low": "低 low"}
 
 
 def build_preview(tree: etree._ElementTree) -> html.HtmlElement:
-    """The HTML page (as an element tree) for a TEI document."""
+    """The HTML page (as an element tree) for a TEI document.
+
+    Raises:
+        NotTeiError: when there is no `text` element in the TEI namespace.
+    """
     root = tree.getroot()
     title = _text(root, "t:teiHeader/t:fileDesc/t:titleStmt/t:title") or "(untitled)"
     language = root.get(XML_LANG) or "zh-Hans"
-    body = root.find(f"{tei('text')}/{tei('body')}")
+    text = root if root.tag == tei("text") else root.find(tei("text"))
+    if text is None:
+        raise NotTeiError("no <text> element in the TEI namespace (http://www.tei-c.org/ns/1.0): nothing to show")
+    body = text.find(tei("body"))
     document = H.E.article({"class": "document", "id": "document", "data-reading": "original", "lang": language})
     counter = _Counter()
     if body is not None:
@@ -145,8 +153,9 @@ def _append_text(target: html.HtmlElement, text: str | None) -> None:
     """Add `text` after the last child of `target` (or as its text)."""
     if not text:
         return
-    if len(target):
-        target[-1].tail = (target[-1].tail or "") + text
+    last = next(target.iterchildren(reversed=True), None)  # in constant time, unlike len()
+    if last is not None:
+        last.tail = (last.tail or "") + text
     else:
         target.text = (target.text or "") + text
 
@@ -226,25 +235,42 @@ def _controls(counter: _Counter) -> html.HtmlElement:
 
 
 def _render_children(target: html.HtmlElement, source: etree._Element, depth: int, counter: _Counter) -> None:
-    """Render the TEI children (and text) of `source` into `target`."""
-    container = etree.QName(source).localname in CONTAINERS
-    if not container:
-        _append_text(target, source.text)
-    for child in source:
-        if isinstance(child.tag, str):
-            target.append(_render(child, depth, counter))
+    """Render the TEI children (and text) of `source` into `target`. Iterative: a document may nest
+    deeper than Python's recursion limit; each element made is filled in its turn."""
+    pending = [(target, source, depth)]
+    while pending:
+        target, source, depth = pending.pop()
+        container = _local_name(source) in CONTAINERS
         if not container:
-            _append_text(target, child.tail)
+            _append_text(target, source.text)
+        for child in source:
+            if isinstance(child.tag, str):
+                made, to_fill = _render(child, depth, counter)
+                target.append(made)
+                pending.extend(to_fill)
+            if not container:
+                _append_text(target, child.tail)
 
 
-def _render(element: etree._Element, depth: int, counter: _Counter) -> html.HtmlElement:
-    name = etree.QName(element).localname if etree.QName(element).namespace == TEI_NS else "foreign"
+def _local_name(element: etree._Element) -> str:
+    """The element's TEI name; "foreign" for an element in another namespace."""
+    tag = element.tag
+    return tag[len(_TEI_PREFIX):] if tag.startswith(_TEI_PREFIX) else "foreign"
+
+
+_TEI_PREFIX = f"{{{TEI_NS}}}"
+_Fill = list[tuple[html.HtmlElement, etree._Element, int]]
+"""HTML elements made but not filled yet: each with the TEI element whose children it gets, and its depth."""
+
+
+def _render(element: etree._Element, depth: int, counter: _Counter) -> tuple[html.HtmlElement, _Fill]:
+    """The HTML element for a TEI element, and what is left to fill in it."""
+    name = _local_name(element)
     if name == "lb":
-        return H.BR()
+        return H.BR(), []
     if name == "head":
         out = H.E.h2() if depth <= 1 else H.E.h3()
-        _render_children(out, element, depth, counter)
-        return out
+        return out, [(out, element, depth)]
     if name == "choice":
         return _choice(element, depth, counter)
     if name == "sic":  # a lone sic: surely wrong, no confident correction
@@ -255,32 +281,27 @@ def _render(element: etree._Element, depth: int, counter: _Counter) -> html.Html
                                f"certainty: {cert}",
                       "data-tip": f"? — {cert}"})
         sic = H.SPAN({"class": "sic"})
-        _render_children(sic, element, depth, counter)
         out.append(sic)
-        return out
+        return out, [(sic, element, depth)]
     if name == "date":
         out = H.E.time({"datetime": element.get("when")} if element.get("when") else {})
-        _render_children(out, element, depth, counter)
-        return out
+        return out, [(out, element, depth)]
     if name == "ab" and element.get("type") == "ornament":
         out = H.P({"class": "ornament"})
-        _render_children(out, element, depth, counter)
-        return out
+        return out, [(out, element, depth)]
     tag, css = _BLOCKS.get(name, ("span", name))
     out = H.E(tag)
     if css:
         out.set("class", css)
-    _render_children(out, element, depth + (name == "div"), counter)
-    return out
+    return out, [(out, element, depth + (name == "div"))]
 
 
-def _choice(element: etree._Element, depth: int, counter: _Counter) -> html.HtmlElement:
+def _choice(element: etree._Element, depth: int, counter: _Counter) -> tuple[html.HtmlElement, _Fill]:
     sic = element.find(tei("sic"))
     corr = element.find(tei("corr"))
     if sic is None or corr is None:
         out = H.SPAN({"class": "choice"})
-        _render_children(out, element, depth, counter)
-        return out
+        return out, [(out, element, depth)]
     cert = corr.get("cert") or sic.get("cert") or "low"
     counter.add(cert)
     sic_text = "".join(sic.itertext())
@@ -293,7 +314,5 @@ def _choice(element: etree._Element, depth: int, counter: _Counter) -> html.Html
                   "title": f"疑似 OCR 错误 suspected OCR error: {sic_text} → {corr_text}; certainty: {cert}"
                            + ("; reviewed by a person" if reviewed else "")})
     sic_span, corr_span = H.SPAN({"class": "sic"}), H.SPAN({"class": "corr"})
-    _render_children(sic_span, sic, depth, counter)
-    _render_children(corr_span, corr, depth, counter)
     out.extend([sic_span, corr_span])
-    return out
+    return out, [(sic_span, sic, depth), (corr_span, corr, depth)]

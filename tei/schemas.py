@@ -129,7 +129,10 @@ def _schematron_findings(name: str, schematron: etree.XSLT, tree: etree._Element
             targets = tree.xpath(location) if location else []
         except (etree.XPathError, ValueError):
             targets = []
-        line = getattr(targets[0], "sourceline", 0) if isinstance(targets, list) and targets else 0
+        target = targets[0] if isinstance(targets, list) and targets else None
+        if getattr(target, "is_attribute", False):  # a rule whose context is an attribute: its element's line
+            target = target.getparent()
+        line = getattr(target, "sourceline", 0)
         message = " ".join("".join(node.itertext()).split())
         if (node.get("role") or "").lower() in _QUIET_ROLES:
             warnings.append(f"{path}:{line or 0}: {node.get('id') or 'SCHEMATRON'} {message} [{name}]")

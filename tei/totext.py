@@ -50,30 +50,35 @@ def to_text(tree: etree._ElementTree | etree._Element, reading: Reading | str = 
 
 
 def _blocks(container: etree._Element) -> Iterator[etree._Element]:
-    for child in container:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in _CONTAINER_TAGS:
-            yield from _blocks(child)
-        else:
+    """The blocks inside `container`, in document order, however deep containers nest (no recursion:
+    a document may nest deeper than Python's recursion limit)."""
+    pending = [iter(container)]
+    while pending:
+        child = next(pending[-1], None)
+        if child is None:
+            pending.pop()
+        elif child.tag in _CONTAINER_TAGS:
+            pending.append(iter(child))
+        elif isinstance(child.tag, str):
             yield child
 
 
 def _inline(element: etree._Element, reading: Reading) -> Iterator[str]:
-    """The characters of `element` in `reading`; `lb` is a newline, comments and PIs are not text."""
-    if element.tag == _LB:
-        yield "\n"
-    elif element.tag == _CHOICE and element.find(_CORR) is not None and element.find(_SIC) is not None:
-        keep = _CORR if reading is Reading.CORRECTED else _SIC
-        for child in element:
-            if child.tag == keep:
-                yield from _inline(child, reading)
-        return
-    elif element.tag == _CORR and reading is Reading.ORIGINAL:
-        return
-    else:
-        yield element.text or ""
-    for child in element:
-        if isinstance(child.tag, str):
-            yield from _inline(child, reading)
-        yield child.tail or ""
+    """The characters of `element` in `reading`; `lb` is a newline, comments and PIs are not text.
+    Iterative, like _blocks: an item to do is a string to give or an element to open."""
+    keep = _CORR if reading is Reading.CORRECTED else _SIC
+    pending: list[etree._Element | str] = [element]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif item.tag == _CHOICE and item.find(_CORR) is not None and item.find(_SIC) is not None:
+            pending.extend(reversed([child for child in item if child.tag == keep]))
+        elif not (item.tag == _CORR and reading is Reading.ORIGINAL):
+            yield "\n" if item.tag == _LB else item.text or ""
+            after: list[etree._Element | str] = []
+            for child in item:
+                if isinstance(child.tag, str):
+                    after.append(child)
+                after.append(child.tail or "")
+            pending.extend(reversed(after))

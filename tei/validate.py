@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -82,6 +82,7 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda finding: (finding.line <= 0, finding.line, finding.column))
 
 
+@lru_cache(maxsize=None)
 def project_schemas() -> tuple[Schema, ...]:
     """The project's RelaxNG and Schematron (`--schema bha`), shipped in the package, loaded once."""
     return tuple(builtin("bha"))
@@ -204,14 +205,15 @@ def read_regular_file(path: Path) -> tuple[bytes | None, Finding | str]:
         descriptor = os.open(path, flags)
     except OSError as err:
         return None, Finding(str(path), 0, "IO_ERROR", f"cannot read: {err.strerror or err}")
-    with os.fdopen(descriptor, "rb") as stream:
-        try:
-            mode = os.fstat(descriptor).st_mode
-            if not stat.S_ISREG(mode):
-                return None, f"not a regular file ({_file_kind(mode)}); skipped"
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):  # checked before fdopen, which refuses a folder with an exception
+            os.close(descriptor)
+            return None, f"not a regular file ({_file_kind(mode)}); skipped"
+        with os.fdopen(descriptor, "rb") as stream:
             return stream.read(), ""
-        except OSError as err:
-            return None, Finding(str(path), 0, "IO_ERROR", f"cannot read: {err.strerror or err}")
+    except OSError as err:
+        return None, Finding(str(path), 0, "IO_ERROR", f"cannot read: {err.strerror or err}")
 
 
 def _file_kind(mode: int) -> str:

@@ -31,13 +31,20 @@ class WorkerError(RuntimeError):
 
 class TimedWorker:
     """`worker(*args)` → `function(*args)`, computed in a child process; None when it took longer
-    than `seconds`. Without fork() (or with `seconds` 0) the function runs in this process."""
+    than `seconds`. Without fork() (or with `seconds` 0) the function runs in this process; with
+    `seconds` None, in a child process without a time limit.
 
-    def __init__(self, function: Callable[..., Any], seconds: float):
+    A call can also be made in two halves, `submit(*args)` then `result()`, so that several workers
+    compute at once: `fileno()` becomes readable when the answer (or the child's end) is there.
+    """
+
+    def __init__(self, function: Callable[..., Any], seconds: float | None):
         self.function = function
         self.seconds = seconds
         self.pid = 0
         self.requests = self.responses = -1
+        self._deadline: float | None = None
+        self._submitted: tuple[Any, ...] | None = None
 
     def __enter__(self) -> "TimedWorker":
         return self
@@ -46,13 +53,38 @@ class TimedWorker:
         self.close()
 
     def __call__(self, *args: Any) -> Any:
-        if self.seconds <= 0 or not hasattr(os, "fork"):
-            return self.function(*args)
+        self.submit(*args)
+        return self.result()
+
+    @property
+    def in_process(self) -> bool:
+        return self.seconds is not None and self.seconds <= 0 or not hasattr(os, "fork")
+
+    def submit(self, *args: Any) -> None:
+        """Start computing `function(*args)`; WorkerError when the worker process cannot take it."""
+        if self.in_process:
+            self._submitted = args
+            return
         if not self.pid:
             self._start()
         try:
             _send(self.requests, args)
-            reply = _receive(self.responses, time.monotonic() + self.seconds)
+        except OSError as err:  # the worker died since its last answer (EPIPE)
+            self.close()
+            raise WorkerError(f"the worker process ended before it took the call ({err.strerror or err})") from err
+        except BaseException:  # Ctrl-C: never leave it running
+            self.close()
+            raise
+        self._deadline = None if self.seconds is None else time.monotonic() + self.seconds
+
+    def result(self) -> Any:
+        """The value of the submitted call, None when it passed the time limit; WorkerError when the
+        function raised or the worker process died."""
+        if self.in_process:
+            args, self._submitted = self._submitted or (), None
+            return self.function(*args)
+        try:
+            reply = _receive(self.responses, self._deadline)
         except BaseException:  # Ctrl-C, or the worker died: never leave it running
             self.close()
             raise
@@ -70,6 +102,10 @@ class TimedWorker:
             raise WorkerError(value)
         return value
 
+    def fileno(self) -> int:
+        """The pipe the answer comes through (for select); -1 before the worker process starts."""
+        return self.responses
+
     def close(self) -> None:
         """Stop the worker (killed: it may be stuck in libxml2)."""
         if self.pid:
@@ -85,11 +121,14 @@ class TimedWorker:
         response_read, response_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child; coverage does not follow os._exit
-            os.close(request_write)
-            os.close(response_read)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-            _serve(self.function, request_read, response_write)
-            os._exit(0)
+            try:  # nothing may unwind into the parent's code, which this child's stack holds a copy of
+                os.close(request_write)
+                os.close(response_read)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: just end
+                _serve(self.function, request_read, response_write)
+            finally:
+                os._exit(0)
         os.close(request_read)
         os.close(response_write)
         self.pid, self.requests, self.responses = pid, request_write, response_read

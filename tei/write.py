@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +21,10 @@ def serialize(tree: etree._ElementTree) -> bytes:
     """The document as UTF-8 bytes, the tree left as it is: the same tree always gives the same
     bytes. The builders (build.build_tei, cmif.build_cmif) lay out the whitespace."""
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.\d+\.tmp$")
+"""The name write_atomic gives a temporary file: `.<name>.<pid>.<serial>.tmp`."""
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
@@ -46,6 +51,33 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             raise
     except OSError as err:
         raise OutputError(f"{path}: cannot write: {err.strerror or err}") from err
+
+
+def remove_stale_temporaries(folder: str | Path) -> int:
+    """Remove the temporary files write_atomic left in `folder` when the process writing them was
+    killed (SIGKILL, a power cut): those of processes that no longer run. Returns how many."""
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        match = _TEMPORARY.match(name)
+        if match and not _process_runs(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+    return removed
+
+
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except PermissionError:  # another user's
+        return True
+    except (ProcessLookupError, OverflowError, ValueError):  # gone, or not a process id at all
+        return False
+    return True
 
 
 def write_schemas(output_root: str | Path) -> list[Path]:

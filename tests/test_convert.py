@@ -34,6 +34,9 @@ def convert(body="正文。", *, title="测试", date="1963-11-29", flag="false"
     ({"tags": "书信,工业战线"}, "//t:keywords/t:term/text()", ["书信", "工业战线"]),
     ({"description": "一段。\n\n两段。"}, "//t:abstract/t:p/text()", ["一段。", "两段。"]),
     ({}, "count(//t:abstract)", 0.0),
+    ({"description": " \t\u3000\n\n\u3000 "}, "count(//t:abstract)", 0.0),  # blank: no empty abstract
+    ({"date": "1970-1-1,1960-1-1", "flag": "true"}, "//t:creation/t:date/@*", []),  # backwards: text only
+    ({"date": "1970-1-1,1960-1-1", "flag": "true"}, "//t:creation/t:date/text()", ["1970-1-1,1960-1-1"]),
     ({"book": "毛泽东全集第24卷", "book_author": "张迪杰"}, "//t:sourceDesc/t:bibl/*",
      ["title:毛泽东全集第24卷", "editor:张迪杰"]),
     ({"book_author": "赫鲁晓夫"}, "string(//t:sourceDesc/t:bibl/t:author)", "赫鲁晓夫"),
@@ -123,3 +126,21 @@ def test_unusable_letter_structure_falls_back_to_paragraphs(monkeypatch):
     [warning] = result.warnings
     assert warning.startswith("seed: letter structure not usable (text ") and warning.endswith("laid out as plain paragraphs")
     assert xpath(result.tree, "count(//t:body/t:div/t:p)") > 30
+
+
+def test_what_cannot_be_made_valid_is_rejected_not_written(monkeypatch):
+    """The net under the reader and builders: an invalid tree never leaves convert_document."""
+    import tei.convert
+    from tei.errors import InvalidOutput
+
+    built = tei.convert.build_tei
+
+    def with_a_bad_date(conversion, options):
+        tree = built(conversion, options)
+        xpath(tree, "//t:creation")[0].append(etree.Element("{http://www.tei-c.org/ns/1.0}date", {"from": "1970", "to": "1960"}))
+        return tree
+
+    monkeypatch.setattr(tei.convert, "build_tei", with_a_bad_date)
+    with pytest.raises(InvalidOutput, match=r"^seed:0: the TEI made from it would not be valid against the project "
+                                            r"schema \(BHA-DATE-ORDER .*\); not written: please report it$"):
+        convert_bytes(SEED.read_bytes(), "seed", ConvertOptions(ocr=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tei.errors import InputError
-from tei.reader import parse_export, read_export
+from tei.reader import FIELD_NAMES, parse_export, read_export
 
 from conftest import INPUTS, SEED
 
@@ -85,9 +85,54 @@ def test_non_bmp_and_combining_marks_are_kept_unnormalised():
     assert "e\u0301 与 é" in read_export(INPUTS / "odd" / "combining.txt").body
 
 
-def test_header_value_over_two_lines_is_one_value():
-    document = read_export(INPUTS / "odd" / "continuation-line.txt")
+def test_header_value_over_two_lines_is_one_value_and_a_line_like_an_unknown_field_is_named():
+    path = INPUTS / "odd" / "continuation-line.txt"
+    document = read_export(path)
     assert document.header.source == "出版：人民出版社"
+    assert document.warnings == (f"{path}:7: '出版' is not a header field ({'，'.join(FIELD_NAMES)}); "
+                                 "the line is kept as part of '来源'",)
+
+
+@pytest.mark.parametrize("line, field", [("标 题：改过的题", "title"), ("\t标签：书信", "tags"), ("　作 者：某人", "authors")])
+def test_a_field_name_written_with_spaces_is_that_field_with_a_warning(line, field):
+    """Never glued onto the previous field (the idno once became `abc123\n标 题：…`)."""
+    name = {"title": "标题", "tags": "标签", "authors": "作者"}[field]
+    lines = export().decode().split("\n")
+    position = next(index for index, entry in enumerate(lines) if entry.startswith(f"{name}："))
+    lines[position] = line
+    document = parse_export("\n".join(lines).encode(), "x")
+    assert document.header.article_id == "abc123"
+    value = getattr(document.header, field)
+    assert value == (line.split("：")[1] if field == "title" else (line.split("：")[1],))
+    [warning] = document.warnings
+    assert warning.startswith(f"x:{position + 1}: a field name with spaces in or before it") and warning.endswith(f"read as the field {name!r}")
+
+
+def test_a_body_paragraph_starting_with_the_description_marker_is_body():
+    data = HEADER.format(date="", flag="false", authors="", tags="") + "甲\n\n描述：这是正文的一段\n\n乙\n"
+    document = parse_export(data.encode(), "x")
+    assert document.body == "甲\n\n描述：这是正文的一段\n\n乙" and document.description == ""
+
+
+def test_a_blank_description_is_none():
+    assert parse_export(export(description=" \t\u3000\n\n\u3000"), "x").description == ""
+
+
+def test_nul_is_dropped_and_counted_wherever_it_is():
+    """In the first 64 KiB or later, in the body or a field: one rule (it once rejected the file)."""
+    for data in (export(body="甲\x00乙"), export(body="丙" * 40_000 + "甲\x00乙"), export(authors="某\x00人")):
+        document = parse_export(data, "x")
+        assert document.dropped_chars == 1
+        assert "甲乙" in document.body or document.header.authors == ("某人",)
+
+
+def test_a_period_that_ends_before_it_starts_keeps_its_text_without_iso_dates():
+    document = parse_export(export(date="1970-1-1,1960-1-1", flag="true"), "x")
+    assert document.header.dates == ("1970-1-1", "1960-1-1") and document.header.iso_dates == (None, None)
+    assert document.warnings == ("x:3: the period '1970-1-1,1960-1-1' ends before it starts; "
+                                 "kept as written, with no machine-readable dates",)
+    forwards = parse_export(export(date="1963-5-0,1963-0-0", flag="true"), "x")
+    assert forwards.header.iso_dates == ("1963-05", "1963") and forwards.warnings == ()
 
 
 @pytest.mark.parametrize("name, line, message", [
@@ -120,6 +165,7 @@ def test_field_given_twice_is_rejected():
         parse_export(data, "x")
 
 
-def test_utf16_is_named():
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32-le"])
+def test_utf16_is_named_with_or_without_a_byte_order_mark(encoding):
     with pytest.raises(InputError, match="looks like UTF-16"):
-        parse_export(export().decode().encode("utf-16"), "x")
+        parse_export(export().decode().encode(encoding), "x")

@@ -380,7 +380,7 @@ def _trimmed(tree: etree._ElementTree) -> etree._ElementTree:
 
 
 def _elements(root) -> list[etree._Element]:
-    return [e for e in root.iter() if isinstance(e.tag, str)]
+    return list(root.iter(etree.Element))  # elements only (no comments, PIs), filtered in C
 
 
 def _label(element) -> str:
@@ -558,12 +558,14 @@ def test_project_schema_accepts_no_mutant_tei_all_rejects(corpus_outputs, seed_t
     counterexamples = []
 
     def judge(kind: str, mutant, description: str) -> None:
-        project_ok, tei_all_ok = project_rng.validate(mutant), tei_all.validate(mutant)
+        # tei_all (5x slower) only where a counterexample can be: a mutant the project schema accepts.
+        project_ok = project_rng.validate(mutant)
+        tei_all_ok = tei_all.validate(mutant) if project_ok else True
         counts = tally.setdefault(kind, [0, 0, 0])
         counts[0] += 1
         counts[1] += not project_ok
         counts[2] += not tei_all_ok
-        if project_ok and not tei_all_ok:
+        if not tei_all_ok:
             counterexamples.append(f"{description} -> tei_all: {_first_error(tei_all)}")
 
     rng = random.Random(SEED_RNG)
@@ -583,7 +585,7 @@ def test_project_schema_accepts_no_mutant_tei_all_rejects(corpus_outputs, seed_t
         if descriptions:
             judge("random", mutant, "; ".join(descriptions))
 
-    print("\nmutation test (kind: mutants, rejected by tei_bha.rng, rejected by tei_all):")
+    print("\nmutation test (kind: mutants, rejected by tei_bha.rng, accepted by it but rejected by tei_all):")
     for kind, (tried, project_rejects, tei_all_rejects) in sorted(tally.items()):
         print(f"  {kind:16} {tried:6} {project_rejects:6} {tei_all_rejects:6}")
     totals = [sum(counts[i] for counts in tally.values()) for i in range(3)]
