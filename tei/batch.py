@@ -20,6 +20,9 @@ from .errors import BatchError, OutputError, TeiError
 from .write import serialize, write_atomic
 
 EXPORT_SUFFIX = ".txt"
+ARTICLE_SUFFIX = ".json"
+"""The archive's JSON of an article (a checkout of its `parsed` branch)."""
+INPUT_SUFFIXES = (EXPORT_SUFFIX, ARTICLE_SUFFIX)
 TEI_SUFFIX = ".xml"
 
 
@@ -54,7 +57,8 @@ class Outcome:
 
 
 def plan(paths: Sequence[Path], output: Path) -> tuple[Job, ...]:
-    """One job per export file of `paths` (files as given, folders searched for `*.txt`, recursive).
+    """One job per input file of `paths` (files as given, folders searched for text exports `*.txt`
+    and the archive's articles `*.json`, recursive).
 
     `output` is the TEI file itself when `paths` is one file and `output` ends in `.xml`;
     otherwise it is a folder: a file's TEI goes to `output/<stem>.xml`, a folder's files keep their
@@ -81,7 +85,7 @@ def plan(paths: Sequence[Path], output: Path) -> tuple[Job, ...]:
                 seen[target] = source
                 jobs.append(Job(source, target, schema_prefix(target, output)))
     if not jobs:
-        raise BatchError(f"no {EXPORT_SUFFIX} files found in {', '.join(map(str, paths))}")
+        raise BatchError(f"no {' or '.join(INPUT_SUFFIXES)} files found in {', '.join(map(str, paths))}")
     return tuple(jobs)
 
 
@@ -90,7 +94,7 @@ def _sources(path: Path) -> Iterable[tuple[Path, Path]]:
     if not path.is_dir():
         return [(path, Path(path.stem + TEI_SUFFIX))]
     return [(source, source.relative_to(path).with_suffix(TEI_SUFFIX))
-            for source in sorted(path.rglob(f"*{EXPORT_SUFFIX}"))]
+            for source in sorted(found for found in path.rglob("*") if found.suffix in INPUT_SUFFIXES and not found.is_dir())]
 
 
 class Batch:

@@ -1,4 +1,4 @@
-"""The pipeline for one document: read → structure → mark → build TEI.
+"""The pipeline for one document: read (a text export or the archive's JSON) → structure → mark → build TEI.
 
 Nothing is lost by construction (see body.py); the tests check it independently on every dev
 document and on generated ones.
@@ -14,12 +14,14 @@ from . import __version__
 from .body import check_coverage
 from .build import build_tei
 from .dates import build_time
-from .errors import UncoveredText
+from .archive import ARTICLE_SUFFIX, is_article_json, read_article
+from .errors import InputError, UncoveredText
 from .header import HeaderOptions
 from .language import detect_language
 from .letters import find_letters
 from .ocr import OcrMarks, find_ocr_marks
 from .model import Conversion, Document
+from .notes import mark_printed_notes, place_footnotes
 from .reader import parse_export, read_export
 from .structure import build_structure, split_parts
 
@@ -47,13 +49,28 @@ class Result:
     warnings: tuple[str, ...] = field(default=())
 
 
+def read_document(path: str | Path) -> Document:
+    """Read an input file: the archive's JSON of an article (`<id>.json`) or a text export."""
+    if Path(path).suffix == ARTICLE_SUFFIX:
+        return read_article(path)
+    return read_export(path)
+
+
 def convert_file(path: str | Path, options: ConvertOptions = ConvertOptions()) -> Result:
-    """Convert the export file at `path`."""
-    return convert_document(read_export(path), options)
+    """Convert the input file at `path` (see read_document)."""
+    return convert_document(read_document(path), options)
 
 
 def convert_bytes(data: bytes, name: str, options: ConvertOptions = ConvertOptions()) -> Result:
-    """Convert an export given as bytes (stdin); `name` is used in messages."""
+    """Convert an export given as bytes (stdin); `name` is used in messages.
+
+    Raises:
+        InputError: the bytes are not an export (the archive's JSON names its article by its file
+            name, so it is read from a file).
+    """
+    if is_article_json(data):
+        raise InputError(name, 1, "the archive's JSON of an article: its id is its file name (<id>.json), "
+                                  "so convert the file, not stdin")
     return convert_document(parse_export(data, name), options)
 
 
@@ -63,11 +80,11 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     Raises:
         ConfigError: a time stamp is asked for and SOURCE_DATE_EPOCH is not usable.
     """
-    warnings = []
+    warnings = list(document.warnings)
     if document.dropped_chars:
         warnings.append(f"{document.path}: dropped {document.dropped_chars} character(s) that XML 1.0 cannot carry")
     body = document.body
-    parts, markers = split_parts(body)
+    parts, markers = document.parts or split_parts(body)
     structure = find_letters(document, parts)
     if structure is not None:
         try:
@@ -77,6 +94,9 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
             structure = None
     if structure is None:
         structure = build_structure(document, parts)
+    structure = mark_printed_notes(body, structure).structure
+    footnotes, placing = place_footnotes(body, structure, document.footnotes, document.path)
+    warnings.extend(placing)
     marks = find_ocr_marks(body, extra_confusions=options.extra_confusions,
                            protected=options.protected) if options.ocr else OcrMarks((), ())
     header_options = HeaderOptions(
@@ -86,7 +106,7 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
         timestamp=_timestamp() if options.timestamp else None,
     )
     conversion = Conversion(document=document, structure=structure, suspects=marks.suspects, markers=markers,
-                            unclear=marks.unclear)
+                            unclear=marks.unclear, footnotes=footnotes)
     return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .model import Document, Node, Part, PartKind, SplitBody, Structure
+from .cndates import find_cn_date
+from .model import DOCUMENT_TYPE_TAG, Document, Header, Node, Part, PartKind, SplitBody, Structure
 
 _PART_BREAK = re.compile(r"(\n[ \t\u3000]*\n)")
 # A line-start marker of the export: `#`…`####` + space for headings, `> ` for quotations.
@@ -50,10 +51,14 @@ def _special_part(body: str, start: int, end: int, marker_end: int | None) -> Pa
         if body[start] == "#":
             return Part(PartKind.HEADING, marker_end, end, level=marker_end - start - 1)
         return Part(PartKind.QUOTE, marker_end, end)
-    text = body[start:end]
-    if len(text) <= _ORNAMENT_MAX and all(ch in ORNAMENTS or ch.isspace() for ch in text):
+    if is_ornament(body[start:end]):
         return Part(PartKind.ORNAMENT, start, end)
     return Part(PartKind.PARAGRAPH, start, end)
+
+
+def is_ornament(text: str) -> bool:
+    """A short line of ornaments only (■ ■ ■), kept as an `ab type="ornament"`."""
+    return len(text) <= _ORNAMENT_MAX and all(ch in ORNAMENTS or ch.isspace() for ch in text)
 
 
 def marker_spans(body: str) -> tuple[tuple[int, int], ...]:
@@ -77,33 +82,46 @@ def part_node(part: Part) -> Node:
 
 
 def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
-    """One div typed from the header, leading headings as its heads, later headings as nested divs."""
-    top = _OpenDiv(level=0, attrs=(("type", document_type(document.header.title, document.header.tags)),))
-    stack = [top]
-    children = top.children  # of the innermost open div
-    leading = True
+    """One div typed from the header, leading headings as its heads, later headings as nested divs.
+
+    Parts the source types (the archive's JSON) are placed where TEI has a place for them: a
+    salute (in an opener), byline or dateline at the top of a div (a new division when the text
+    has begun), a signature in a closer at its end (a later part starts a new division), an
+    image as a figure with its description.
+    """
+    header = document.header
+    layout = _Layout(document_type(header.title, header.tags, document_classes(header)))
+    children = None  # of the innermost open div once it has begun and while it is open: paragraphs go there
     paragraph, heading = PartKind.PARAGRAPH, PartKind.HEADING  # locals: this loop runs once per part
-    for part in parts:
+    index, count = 0, len(parts)
+    while index < count:
+        part = parts[index]
         kind, start, end, _level = part
-        if kind is paragraph:
+        index += 1
+        if kind is paragraph and children is not None:
             children.append(_new_tuple(Node, ("p", start, end, (), ())))
-        elif kind is not heading:
-            children.append(part_node(part))
-        elif leading:
-            children.append(Node("head", part.start, part.end))
-            top.level = max(top.level, part.level)
             continue
+        if kind is heading:
+            layout.add_heading(part)
+        elif kind in _TOP_KINDS:
+            layout.add_top(_top_node(document, part))
+        elif kind is PartKind.SIGNED:
+            layout.add_signed(part)
+        elif kind is PartKind.FIGURE and not any(ch.isspace() for ch in document.body[start:end]):
+            description = parts[index] if index < count and parts[index].kind is PartKind.FIGURE_DESC else None
+            index += description is not None
+            layout.add_part(_figure(part, description))
         else:
-            while len(stack) > 1 and stack[-1].level >= part.level:
-                stack[-2].children.append(stack.pop().close())
-            section = _OpenDiv(level=part.level, attrs=(("type", "section"),))
-            section.children.append(Node("head", part.start, part.end))
-            stack.append(section)
-            children = section.children
-        leading = False
-    while len(stack) > 1:
-        stack[-2].children.append(stack.pop().close())
-    return Structure(divs=(top.close(),))
+            layout.add_part(part_node(part))
+        current = layout.current
+        children = current.children if current.begun and not current.closed else None
+    return Structure(divs=layout.close())
+
+
+_TOP_KINDS = frozenset((PartKind.SALUTE, PartKind.BYLINE, PartKind.DATELINE))
+_UNHEADED = 5
+"""Level of a division opened by a salute, byline or dateline once the text has begun: deeper than
+any heading (`####` is 4), so the next heading closes it."""
 
 
 class _OpenDiv:
@@ -113,11 +131,137 @@ class _OpenDiv:
         self.level = level
         self.attrs = attrs
         self.children: list[Node] = []
+        self.begun = False
+        """It has a part or a nested div: what comes at a div's top (head, opener, byline) no longer can."""
+        self.closed = False
+        """It has a closer: nothing but more of the closer can follow in it."""
 
     def close(self) -> Node:
         start = self.children[0].start if self.children else 0
         end = self.children[-1].end if self.children else 0
         return Node("div", start, end, attrs=self.attrs, children=tuple(self.children))
+
+
+class _Layout:
+    """The divisions being built: the document's divs (one, or more after a closer), the open ones
+    innermost last."""
+
+    def __init__(self, div_type: str):
+        self.div_type = div_type
+        self.divs: list[Node] = []
+        self._open_document()
+
+    def _open_document(self) -> None:
+        self.stack = [_OpenDiv(level=0, attrs=(("type", self.div_type),))]
+        self.leading = True
+        """No part yet: a heading is a head of the document's div."""
+
+    @property
+    def current(self) -> _OpenDiv:
+        return self.stack[-1]
+
+    def close(self) -> tuple[Node, ...]:
+        while len(self.stack) > 1:
+            self._pop()
+        self.divs.append(self.stack[0].close())
+        return tuple(self.divs)
+
+    def _pop(self) -> None:
+        self.stack[-2].children.append(self.stack.pop().close())
+
+    def _leave_closed(self) -> None:
+        """Nothing more goes into a div after its closer: at the top, a new document div follows;
+        inside, its parent goes on."""
+        if len(self.stack) == 1:
+            self.divs.append(self.stack[0].close())
+            self._open_document()
+        else:
+            self._pop()
+
+    def _open_section(self, level: int) -> _OpenDiv:
+        """A nested div at `level` (the new document div instead, after the top one's closer)."""
+        while len(self.stack) > 1 and self.current.level >= level:
+            self._pop()
+        if self.current.closed:
+            self._leave_closed()
+            if len(self.stack) == 1 and self.leading:
+                return self.current
+        self.current.begun = True
+        self.stack.append(_OpenDiv(level=level, attrs=(("type", "section"),)))
+        self.leading = False
+        return self.current
+
+    def add_part(self, node: Node) -> None:
+        if self.current.closed:
+            if len(self.stack) == 1:
+                self._leave_closed()
+            else:
+                self._open_section(_UNHEADED)
+        self.current.children.append(node)
+        self.current.begun = True
+        self.leading = False
+
+    def add_heading(self, part: Part) -> None:
+        if self.leading:
+            top = self.stack[0]
+            top.children.append(Node("head", part.start, part.end))
+            top.level = max(top.level, part.level)
+            return
+        section = self._open_section(part.level)
+        if section is self.stack[0]:  # a new document div after a closer: its head
+            section.level = max(section.level, part.level)
+        section.children.append(Node("head", part.start, part.end))
+
+    def add_top(self, node: Node) -> None:
+        """A salute, byline or dateline: at the top of the open div, or of a new one."""
+        if self.current.closed or self.current.begun:
+            self._open_section(_UNHEADED)
+        children = self.current.children
+        if node.tag == "salute":
+            if children and children[-1].tag == "opener":
+                opener = children.pop()
+                node = Node("opener", opener.start, node.end, children=(*opener.children, node))
+            else:
+                node = Node("opener", node.start, node.end, children=(node,))
+        children.append(node)
+
+    def add_signed(self, part: Part) -> None:
+        """A signature: in a closer at the end of the open div (a paragraph where the div has no
+        part yet, which TEI wants before a closer)."""
+        div = self.current
+        if not div.begun:
+            self.add_part(Node("p", part.start, part.end))
+            return
+        signed = Node("signed", part.start, part.end)
+        if div.closed:
+            closer = div.children.pop()
+            div.children.append(Node("closer", closer.start, part.end, children=(*closer.children, signed)))
+        else:
+            div.children.append(Node("closer", part.start, part.end, children=(signed,)))
+            div.closed = True
+
+
+def _top_node(document: Document, part: Part) -> Node:
+    """The element of a salute, byline or dateline part; a dateline's date with @when where it reads."""
+    if part.kind is PartKind.SALUTE:
+        return Node("salute", part.start, part.end)
+    if part.kind is PartKind.BYLINE:
+        return Node("byline", part.start, part.end)
+    header_date = next((iso for iso in document.header.iso_dates if iso), None)
+    found = find_cn_date(document.body[part.start:part.end], header_date)
+    if found is None:
+        return Node("dateline", part.start, part.end)
+    date = Node("date", part.start + found.start, part.start + found.end,
+                attrs=(("when", found.when),) if found.when else ())
+    return Node("dateline", part.start, part.end, children=(date,))
+
+
+def _figure(image: Part, description: Part | None) -> Node:
+    """An image (its URL the part's text, written as graphic/@url) and its description."""
+    children = [Node("graphic", image.start, image.end)]
+    if description is not None:
+        children.append(Node("figDesc", description.start, description.end))
+    return Node("figure", image.start, children[-1].end, children=tuple(children))
 
 
 DOCUMENT_TYPES = ("letter", "telegram", "speech", "conversation", "poem", "directive", "report", "article")
@@ -133,8 +277,26 @@ _TYPE_RULES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
 )
 
 
-def document_type(title: str, tags: Sequence[str]) -> str:
-    """A div's @type, one of DOCUMENT_TYPES, from a title and the document's tags."""
+_CLASS_TYPES = {"书信": "letter", "发言": "speech", "讲话": "speech", "指示": "directive", "批示": "directive",
+                "对话": "conversation", "谈话": "conversation", "通讯": "report", "诗词": "poem"}
+"""The archive's document types (文稿类型 tags) that name one of DOCUMENT_TYPES; the others (文章,
+宣言, …) leave the type to the title and the other tags."""
+
+
+def document_classes(header: Header) -> tuple[str, ...]:
+    """The document types the archive gives the document (its 文稿类型 tags), if it types its tags."""
+    return tuple(tag.name for tag in header.typed_tags if tag.type == DOCUMENT_TYPE_TAG)
+
+
+def document_type(title: str, tags: Sequence[str], classes: Sequence[str] = ()) -> str:
+    """A div's @type, one of DOCUMENT_TYPES, from a title, the document's tags and the document
+    types the archive gives it: a telegram by its title, then the archive's type, then the rules."""
+    telegram, _tags, telegram_title = _TYPE_RULES[0]
+    if telegram_title.search(title):
+        return telegram
+    for name in classes:
+        if name in _CLASS_TYPES:
+            return _CLASS_TYPES[name]
     for type_, rule_tags, title_pattern in _TYPE_RULES:
         if any(tag in tags for tag in rule_tags) or title_pattern.search(title):
             return type_

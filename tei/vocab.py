@@ -19,7 +19,7 @@ XML_LANG = f"{{{XML_NS}}}lang"
 
 OCR_RESP_ID = "tei-ocr"
 """xml:id of the header's respStmt that every corr/@resp and sic/@resp points to."""
-CONTAINERS = frozenset({"text", "front", "body", "back", "div", "opener", "closer", "postscript", "lg", "list"})
+CONTAINERS = frozenset({"text", "front", "body", "back", "div", "opener", "closer", "postscript", "lg", "list", "figure"})
 """TEI elements (local names) that hold only elements: their own text and tails are indentation.
 The body builder, totext and preview read a document's blocks through them."""
 
