@@ -23,7 +23,7 @@ from .ocr import OcrMarks, find_ocr_marks
 from .model import Conversion, Document
 from .notes import mark_printed_notes, place_footnotes
 from .reader import parse_export, read_export
-from .structure import build_structure, split_parts
+from .structure import build_structure, place_typed_lines, split_parts
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
             structure = None
     if structure is None:
         structure = build_structure(document, parts)
+    structure = place_typed_lines(document, structure)
     structure = mark_printed_notes(body, structure).structure
     footnotes, placing = place_footnotes(body, structure, document.footnotes, document.path)
     warnings.extend(placing)

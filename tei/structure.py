@@ -84,14 +84,14 @@ def part_node(part: Part) -> Node:
 def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
     """One div typed from the header, leading headings as its heads, later headings as nested divs.
 
-    Parts the source types (the archive's JSON) are placed where TEI has a place for them: a
-    salute (in an opener), byline or dateline at the top of a div (a new division when the text
-    has begun), a signature in a closer at its end (a later part starts a new division), an
-    image as a figure with its description.
+    Parts the source types (the archive's JSON): a signature in a closer at the end of its div (a
+    later part starts a new division), an image as a figure with its description; a salute,
+    byline or dateline as a paragraph that place_typed_lines then places (like one the letters
+    step has made), which leaves the headings after it leading ones.
     """
     header = document.header
     layout = _Layout(document_type(header.title, header.tags, document_classes(header)))
-    children = None  # of the innermost open div once it has begun and while it is open: paragraphs go there
+    children = None  # of the innermost open div once a part has ended the leading headings: paragraphs go there
     paragraph, heading = PartKind.PARAGRAPH, PartKind.HEADING  # locals: this loop runs once per part
     index, count = 0, len(parts)
     while index < count:
@@ -103,8 +103,8 @@ def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
             continue
         if kind is heading:
             layout.add_heading(part)
-        elif kind in _TOP_KINDS:
-            layout.add_top(_top_node(document, part))
+        elif kind in TOP_KINDS:
+            layout.add_line(Node("p", start, end))
         elif kind is PartKind.SIGNED:
             layout.add_signed(part)
         elif kind is PartKind.FIGURE and not any(ch.isspace() for ch in document.body[start:end]):
@@ -114,14 +114,13 @@ def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
         else:
             layout.add_part(part_node(part))
         current = layout.current
-        children = current.children if current.begun and not current.closed else None
+        children = current.children if current.begun and not current.closed and not layout.leading else None
     return Structure(divs=layout.close())
 
 
-_TOP_KINDS = frozenset((PartKind.SALUTE, PartKind.BYLINE, PartKind.DATELINE))
 _UNHEADED = 5
-"""Level of a division opened by a salute, byline or dateline once the text has begun: deeper than
-any heading (`####` is 4), so the next heading closes it."""
+"""Level of a division opened by a part after a closer: deeper than any heading (`####` is 4),
+so the next heading closes it."""
 
 
 class _OpenDiv:
@@ -212,18 +211,11 @@ class _Layout:
             section.level = max(section.level, part.level)
         section.children.append(Node("head", part.start, part.end))
 
-    def add_top(self, node: Node) -> None:
-        """A salute, byline or dateline: at the top of the open div, or of a new one."""
-        if self.current.closed or self.current.begun:
-            self._open_section(_UNHEADED)
-        children = self.current.children
-        if node.tag == "salute":
-            if children and children[-1].tag == "opener":
-                opener = children.pop()
-                node = Node("opener", opener.start, node.end, children=(*opener.children, node))
-            else:
-                node = Node("opener", node.start, node.end, children=(node,))
-        children.append(node)
+    def add_line(self, node: Node) -> None:
+        """A salute, byline or dateline as a paragraph: a part, but the headings after it still lead."""
+        leading = self.leading
+        self.add_part(node)
+        self.leading = leading
 
     def add_signed(self, part: Part) -> None:
         """A signature: in a closer at the end of the open div (a paragraph where the div has no
@@ -239,6 +231,68 @@ class _Layout:
         else:
             div.children.append(Node("closer", part.start, part.end, children=(signed,)))
             div.closed = True
+
+
+TOP_KINDS = frozenset((PartKind.SALUTE, PartKind.BYLINE, PartKind.DATELINE))
+"""Typed parts that belong at the top of a div."""
+_TOP_TAGS = frozenset({"head", "opener", "byline", "dateline", "docDate"})
+_PART_TAGS = frozenset({"p", "quote", "ab", "note", "figure"})
+
+
+def place_typed_lines(document: Document, structure: Structure) -> Structure:
+    """The structure with each paragraph that is a salute, byline or dateline of the source (the
+    archive's JSON types them) encoded as one: at the top of its div where it stands among the
+    div's top elements (a salute in an opener), else at the top of a new division (a `section`)
+    that holds it and the parts after it, up to the next division or the closer. Works on any
+    structure (structure.build_structure's, the letters step's); a part the letters step has cut
+    or encoded otherwise is left as it is."""
+    split = document.parts
+    typed = {(part.start, part.end): part for part in split.parts if part.kind in TOP_KINDS} if split else {}
+    if not typed:
+        return structure
+    return Structure(divs=tuple(_place_lines(document, div, typed) for div in structure.divs),
+                     letters=structure.letters)
+
+
+def _place_lines(document: Document, div: Node, typed: dict[tuple[int, int], Part]) -> Node:
+    children: list[Node] = []
+    sections: list[list[Node]] = []
+    """New divisions, each opened by a typed line, with the parts after it."""
+    at_top = True
+    for child in div.children:
+        if child.tag == "div":
+            child = _place_lines(document, child, typed)
+        part = typed.get((child.start, child.end)) if child.tag == "p" else None
+        if part is not None:
+            if not at_top and not (sections and all(node.tag in _TOP_TAGS for node in sections[-1])):
+                sections.append([])
+            _add_top(sections[-1] if sections else children, _top_node(document, part))
+        elif at_top and child.tag in _TOP_TAGS:
+            children.append(child)
+        elif sections and child.tag in _PART_TAGS:
+            sections[-1].append(child)
+        else:
+            children.extend(_section(nodes) for nodes in sections)
+            sections = []
+            children.append(child)
+        at_top = at_top and (part is not None or child.tag in _TOP_TAGS)
+    children.extend(_section(nodes) for nodes in sections)
+    return div._replace(children=tuple(children))
+
+
+def _add_top(nodes: list[Node], line: Node) -> None:
+    """Append a top element; a salute goes into the opener before it, or a new one."""
+    if line.tag != "salute":
+        nodes.append(line)
+    elif nodes and nodes[-1].tag == "opener":
+        opener = nodes.pop()
+        nodes.append(Node("opener", opener.start, line.end, children=(*opener.children, line)))
+    else:
+        nodes.append(Node("opener", line.start, line.end, children=(line,)))
+
+
+def _section(nodes: list[Node]) -> Node:
+    return Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", "section"),), children=tuple(nodes))
 
 
 def _top_node(document: Document, part: Part) -> Node:
