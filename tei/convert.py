@@ -94,8 +94,8 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
             structure = None
     if structure is None:
         structure = build_structure(document, parts)
+    structure = mark_printed_notes(body, structure).structure  # first: a note is a note, whatever the source calls it
     structure = place_typed_lines(document, structure)
-    structure = mark_printed_notes(body, structure).structure
     footnotes, placing = place_footnotes(body, structure, document.footnotes, document.path)
     warnings.extend(placing)
     marks = find_ocr_marks(body, extra_confusions=options.extra_confusions,

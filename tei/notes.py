@@ -19,14 +19,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .model import Footnote, Node, PlacedFootnote, Structure
-from .vocab import CONTAINERS, XML_ID
+from .vocab import CONTAINERS, NOTE_IN_TEXT, XML_ID
 
 NOTE_HOLDERS = frozenset({"p", "head", "quote", "ab", "salute", "signed", "byline", "dateline", "docDate"})
 """Text elements a footnote may be written in (the project schema's and tei_all's content models)."""
 REF_HOLDERS = frozenset({"p", "head", "quote", "ab", "salute", "signed", "byline"})
 """Text elements a `<ref>` around a note mark may be written in."""
-IN_TEXT = "in-text"
-"""@type of a footnote whose text is the body's, where it was printed."""
 NOTE_ID_PREFIX = "note-"
 
 
@@ -93,6 +91,8 @@ _MARK = re.compile(rf"[\[［]\s*(\d{{1,3}})\s*[\]］]|〔\s*(\d{{1,3}})\s*〕|([
 _NOTE_START = re.compile(rf"\s*(?:注\s*(?:(\d{{1,3}})\s*[：:]|(?=[\[［〔{_CIRCLED}])))?")
 """What may come before the mark that starts a note paragraph (注1：, 注 before a mark)."""
 _SENTENCE_END = "。！？!?；;”」』）)"
+_PUNCTUATION = "。，、；：？！,.;:?!”’」』）)》〉】]"
+"""A mark followed by one of these calls a note (…决裂”②。), it does not begin one."""
 _RUN_MAX = 400
 """Longest note run taken at the end of a paragraph (a longer tail is more likely the text going on)."""
 
@@ -200,13 +200,15 @@ class _PrintedNotes:
 
     def _note_run(self, node: Node, text: str) -> tuple[Node, ...] | None:
         """Notes the OCR glued to the end of a paragraph (…的。①指…): a mark after a sentence end,
-        numbered as an earlier mark still waiting for its note, with text after it."""
+        numbered as an earlier mark still waiting for its note, with text (not punctuation) after
+        it, and at most _RUN_MAX characters from it to the paragraph's end."""
         marks = _marks(text, node.start)
         for index, mark in enumerate(marks):
             before = self.body[node.start:mark.start].rstrip()
             waiting = self.open_marks.get(mark.number) or any(m.number == mark.number for m in marks[:index])
-            if (before and before[-1] in _SENTENCE_END and waiting
-                    and node.end - mark.start <= _RUN_MAX and self.body[mark.end:node.end].strip()):
+            after = self.body[mark.end:node.end].lstrip()
+            if (before and before[-1] in _SENTENCE_END and waiting and node.end - mark.start <= _RUN_MAX
+                    and after and after[0] not in _PUNCTUATION):
                 self._remember(Node("p", node.start, mark.start))
                 return tuple(self._split_notes(mark.start, node.end, mark.number, mark.end - mark.start))
         return None
@@ -224,7 +226,7 @@ class _PrintedNotes:
         for (note_start, note_number), (next_start, _) in zip(cuts, cuts[1:] + [(end, 0)]):
             text = self.body[note_start:next_start]
             note_end = next_start - (len(text) - len(text.rstrip()))
-            attrs: tuple[tuple[str, str], ...] = (("place", "foot"), ("n", str(note_number)), ("type", IN_TEXT))
+            attrs: tuple[tuple[str, str], ...] = (("place", "foot"), ("n", str(note_number)), ("type", NOTE_IN_TEXT))
             waiting = self.open_marks.get(note_number)
             if waiting:
                 mark = waiting.pop()

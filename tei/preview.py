@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree, html
 from lxml.html import builder as H
 
-from .vocab import CONTAINERS, NS, TEI_NS, XML_LANG, tei
+from .vocab import CONTAINERS, NOTE_IN_TEXT, NS, TEI_NS, XML_LANG, tei
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -45,6 +45,9 @@ body { margin: 0; background: #ece7dc; color: var(--ink);
 .postscript::before { content: "附言 / P.S."; display: block; color: var(--muted); font-size: .85rem; }
 blockquote { margin: .6rem 2em; color: #3b372f; }
 .ornament { text-align: center; text-indent: 0 !important; }
+.note { font-size: .8em; color: var(--muted); }
+.note.apart::before { content: " [" attr(data-n) "] "; }
+.note.apart::after { content: " "; }
 .ocr { border-radius: 3px; cursor: help; position: relative; }
 .ocr[data-cert="high"], .legend .high { background: var(--high); }
 .ocr[data-cert="medium"], .legend .medium { background: var(--medium); }
@@ -257,6 +260,11 @@ def _render(element: etree._Element, depth: int, counter: _Counter) -> html.Html
         return out
     if name == "date":
         out = H.E.time({"datetime": element.get("when")} if element.get("when") else {})
+        _render_children(out, element, depth, counter)
+        return out
+    if name == "note":  # a footnote: small, the archive's own (kept apart from the body) with its number
+        out = H.SPAN({"class": "note"} if element.get("type") == NOTE_IN_TEXT else
+                     {"class": "note apart", "data-n": element.get("n", "")})
         _render_children(out, element, depth, counter)
         return out
     if name == "ab" and element.get("type") == "ornament":
