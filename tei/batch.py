@@ -58,7 +58,8 @@ class Outcome:
 
 def plan(paths: Sequence[Path], output: Path) -> tuple[Job, ...]:
     """One job per input file of `paths` (files as given, folders searched for text exports `*.txt`
-    and the archive's articles `*.json`, recursive).
+    and the archive's articles, recursive: a `<id>.json` in a folder named `<id[:3]>`, as a
+    checkout of the archive's `parsed` branch holds them; other JSON files are not articles).
 
     `output` is the TEI file itself when `paths` is one file and `output` ends in `.xml`;
     otherwise it is a folder: a file's TEI goes to `output/<stem>.xml`, a folder's files keep their
@@ -94,7 +95,12 @@ def _sources(path: Path) -> Iterable[tuple[Path, Path]]:
     if not path.is_dir():
         return [(path, Path(path.stem + TEI_SUFFIX))]
     return [(source, source.relative_to(path).with_suffix(TEI_SUFFIX))
-            for source in sorted(found for found in path.rglob("*") if found.suffix in INPUT_SUFFIXES and not found.is_dir())]
+            for source in sorted(found for found in path.rglob("*") if is_input(found) and not found.is_dir())]
+
+
+def is_input(path: Path) -> bool:
+    """A text export, or an article of the archive in its layout (`<id[:3]>/<id>.json`)."""
+    return path.suffix == EXPORT_SUFFIX or (path.suffix == ARTICLE_SUFFIX and path.parent.name == path.stem[:3])
 
 
 class Batch:

@@ -20,8 +20,8 @@ from .header import HeaderOptions
 from .language import detect_language
 from .letters import find_letters
 from .ocr import OcrMarks, find_ocr_marks
-from .model import Conversion, Document
-from .notes import mark_printed_notes, place_footnotes
+from .model import Conversion, Document, PlacedFootnote, Structure
+from .notes import PrintedNotes, mark_printed_notes, place_footnotes
 from .reader import parse_export, read_export
 from .structure import build_structure, place_typed_lines, split_parts
 
@@ -74,15 +74,22 @@ def convert_bytes(data: bytes, name: str, options: ConvertOptions = ConvertOptio
     return convert_document(parse_export(data, name), options)
 
 
-def convert_document(document: Document, options: ConvertOptions = ConvertOptions()) -> Result:
-    """Run the steps after reading on one document.
+@dataclass(frozen=True)
+class Layout:
+    """A document's body laid out: its structure, the export's markers, its footnotes placed."""
 
-    Raises:
-        ConfigError: a time stamp is asked for and SOURCE_DATE_EPOCH is not usable.
-    """
-    warnings = list(document.warnings)
-    if document.dropped_chars:
-        warnings.append(f"{document.path}: dropped {document.dropped_chars} character(s) that XML 1.0 cannot carry")
+    structure: Structure
+    markers: tuple[tuple[int, int], ...]
+    footnotes: tuple[PlacedFootnote, ...]
+    printed: PrintedNotes
+    """The footnotes printed in the body, as mark_printed_notes found them."""
+    warnings: tuple[str, ...]
+
+
+def lay_out_document(document: Document) -> Layout:
+    """The structure step: letters, or headings and parts; then the footnotes printed in the body
+    (a note is a note, whatever the source calls it), the source's typed lines and its footnotes."""
+    warnings = []
     body = document.body
     parts, markers = document.parts or split_parts(body)
     structure = find_letters(document, parts)
@@ -94,10 +101,24 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
             structure = None
     if structure is None:
         structure = build_structure(document, parts)
-    structure = mark_printed_notes(body, structure).structure  # first: a note is a note, whatever the source calls it
-    structure = place_typed_lines(document, structure)
+    printed = mark_printed_notes(body, structure)
+    structure = place_typed_lines(document, printed.structure)
     footnotes, placing = place_footnotes(body, structure, document.footnotes, document.path)
-    warnings.extend(placing)
+    return Layout(structure, tuple(markers), footnotes, printed, (*warnings, *placing))
+
+
+def convert_document(document: Document, options: ConvertOptions = ConvertOptions()) -> Result:
+    """Run the steps after reading on one document.
+
+    Raises:
+        ConfigError: a time stamp is asked for and SOURCE_DATE_EPOCH is not usable.
+    """
+    warnings = list(document.warnings)
+    if document.dropped_chars:
+        warnings.append(f"{document.path}: dropped {document.dropped_chars} character(s) that XML 1.0 cannot carry")
+    body = document.body
+    layout = lay_out_document(document)
+    warnings.extend(layout.warnings)
     marks = find_ocr_marks(body, extra_confusions=options.extra_confusions,
                            protected=options.protected) if options.ocr else OcrMarks((), ())
     header_options = HeaderOptions(
@@ -106,8 +127,8 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
         ocr_marked=options.ocr,
         timestamp=_timestamp() if options.timestamp else None,
     )
-    conversion = Conversion(document=document, structure=structure, suspects=marks.suspects, markers=markers,
-                            unclear=marks.unclear, footnotes=footnotes)
+    conversion = Conversion(document=document, structure=layout.structure, suspects=marks.suspects,
+                            markers=layout.markers, unclear=marks.unclear, footnotes=layout.footnotes)
     return Result(build_tei(conversion, header_options), conversion, tuple(warnings))
 
 

@@ -122,6 +122,8 @@ class PrintedNotes:
     notes: int
     linked: int
     """Notes linked to a mark in the text that calls them."""
+    marks: int
+    """Note marks in the text ([1], ①, … outside the notes), linked or not."""
 
 
 def mark_printed_notes(body: str, structure: Structure) -> PrintedNotes:
@@ -130,9 +132,10 @@ def mark_printed_notes(body: str, structure: Structure) -> PrintedNotes:
     finder = _PrintedNotes(body)
     divs = tuple(finder.rewrite(div) for div in structure.divs)
     if not finder.notes:
-        return PrintedNotes(structure, 0, 0)
+        return PrintedNotes(structure, 0, 0, finder.marks)
     divs = tuple(finder.link(div) for div in divs)
-    return PrintedNotes(Structure(divs=divs, letters=structure.letters), len(finder.notes), len(finder.targets))
+    return PrintedNotes(Structure(divs=divs, letters=structure.letters), len(finder.notes), len(finder.targets),
+                        finder.marks)
 
 
 class _PrintedNotes:
@@ -146,8 +149,8 @@ class _PrintedNotes:
         """Marks seen and not yet paired, by number."""
         self.targets: dict[tuple[int, int], str] = {}
         """Mark (start, end) → the xml:id of its note."""
-        self.note_ids: dict[int, str] = {}
-        """Note start → its xml:id."""
+        self.marks = 0
+        """Marks seen outside the notes."""
 
     # -- first pass: notes
     def rewrite(self, node: Node) -> Node:
@@ -179,6 +182,7 @@ class _PrintedNotes:
     def _remember(self, node: Node) -> None:
         for mark in _marks(self.body[node.start:node.end], node.start):
             self.open_marks.setdefault(mark.number, []).append(mark)
+            self.marks += 1
 
     def _note_paragraph(self, node: Node, text: str) -> list[Node] | None:
         """A paragraph that is one note or several (`[1]…。[2]…`), as note parts."""
@@ -194,7 +198,8 @@ class _PrintedNotes:
             number, body_start = mark.number, first.end()
         else:
             return None
-        if not text[body_start:].strip():
+        rest = text[body_start:].lstrip()
+        if not rest or rest[0] in _PUNCTUATION:
             return None
         return self._split_notes(node.start, node.end, number, body_start)
 
