@@ -99,6 +99,19 @@ def parse_article(data: bytes, name: str, article_id: str, tags: bytes | None = 
                     parts=split, footnotes=footnotes, warnings=tuple(read.warnings))
 
 
+def export_text(document: Document) -> str:
+    """The text export the archive renders from the article read as `document` (the export's nine
+    header fields, its body and description): what tei.reader reads back as the same Document,
+    less what only the JSON has."""
+    header = document.header
+    fields = (("id: ", header.article_id), ("标题：", header.title), ("日期：", header.date_text),
+              ("是否是时间段：", "true" if header.is_range else "false"), ("作者：", ",".join(header.authors)),
+              ("来源：", header.source), ("标签：", ",".join(header.tags)), ("书籍：", header.book),
+              ("书籍作者：", header.book_author))
+    return ("".join(f"{name}{value}\n" for name, value in fields)
+            + f"\n正文：\n{document.body}\n\n描述：\n{document.description}\n")
+
+
 def _load(data: bytes, name: str) -> object:
     if not data.strip():
         raise InputError(name, 1, f"empty file: expected {_EXPECTED}")

@@ -17,6 +17,7 @@ from lxml import etree
 from .errors import UncoveredText
 from .model import Footnote, Node, PlacedFootnote, Structure, Suspect, Unclear
 from .layout import NEWLINE_INDENTS, lay_out
+from .notes import NOTE_HOLDERS
 from .vocab import CLARK, CONTAINERS, OCR_RESP_ID, root, sub, tei
 
 TEXT_BODY_DEPTH = 2
@@ -162,17 +163,22 @@ class _Renderer:
 
     def _fill_mixed(self, element: etree._Element, node: Node, notes: Sequence[PlacedFootnote] = ()) -> None:
         """Text, suspects, child elements and footnotes of a leaf-like node, in body order (a
-        footnote anchored inside a child element is written after it)."""
+        footnote anchored inside a child element that cannot hold one is written after it)."""
         cursor = node.start
         pending = list(notes)
         for child in node.children:
             while pending and pending[0].offset <= child.start:
                 cursor = self._text_and_note(element, cursor, pending.pop(0))
             self._text(element, cursor, child.start)
-            self._fill_mixed(etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None), child)
-            cursor = child.end
+            inside = []
             while pending and pending[0].offset < child.end:
-                self.note(element, pending.pop(0).footnote)
+                inside.append(pending.pop(0))
+            child_element = etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None)
+            self._fill_mixed(child_element, child, inside if child.tag in NOTE_HOLDERS else ())
+            cursor = child.end
+            if child.tag not in NOTE_HOLDERS:
+                for placed in inside:
+                    self.note(element, placed.footnote)
         for placed in pending:
             cursor = self._text_and_note(element, cursor, placed)
         self._text(element, cursor, node.end)

@@ -178,7 +178,7 @@ def _load_user_file(path: Path | None) -> tuple[list[tuple[str, str, int]], list
         raise click.BadParameter(str(err), param_hint="--user-file") from err
 
 
-@main.command(short_help="Convert export files (.txt) to TEI, one file each.")
+@main.command(short_help="Convert export files (.txt) or the archive's JSON (.json) to TEI, one file each.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(allow_dash=True, path_type=Path),
               help="FILE.xml for one input; else the folder for the TEI files (DIR/<stem>.xml, folders keep "
@@ -192,12 +192,15 @@ def _load_user_file(path: Path | None) -> tuple[list[tuple[str, str, int]], list
 @_messages
 def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: bool, timestamp: bool,
             user_file: Path | None, say: _Say) -> None:
-    """Convert export files (.txt), folders of them (recursive) or - (stdin) to TEI P5.
+    """Convert export files (.txt), articles of the archive's JSON (<id>.json, with <id>.tags
+    and the book's <book>.metadata found where a checkout of its `parsed` branch has them),
+    folders of either (recursive) or - (stdin, an export) to TEI P5.
 
     \b
     Examples:
       tei convert letter.txt -o letter.xml     one file
       tei convert exports/ -o tei/ -j 2        a folder (its layout kept), 2 processes
+      tei convert parsed/ -o tei/ -j 2         a checkout of the archive's parsed branch
       cat letter.txt | tei convert - > letter.xml
     """
     if timestamp:

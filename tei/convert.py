@@ -101,7 +101,8 @@ def lay_out_document(document: Document) -> Layout:
             structure = None
     if structure is None:
         structure = build_structure(document, parts)
-    printed = mark_printed_notes(body, structure)
+    # a source that keeps its footnotes apart (the archive's JSON) prints none in the body
+    printed = mark_printed_notes(body, structure) if not document.footnotes else PrintedNotes(structure, 0, 0, 0)
     structure = place_typed_lines(document, printed.structure)
     footnotes, placing = place_footnotes(body, structure, document.footnotes, document.path)
     return Layout(structure, tuple(markers), footnotes, printed, (*warnings, *placing))

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from .model import Footnote, Node, PlacedFootnote, Structure
 from .vocab import CONTAINERS, NOTE_IN_TEXT, XML_ID
 
-NOTE_HOLDERS = frozenset({"p", "head", "quote", "ab", "salute", "signed", "byline", "dateline", "docDate"})
-"""Text elements a footnote may be written in (the project schema's and tei_all's content models)."""
+NOTE_HOLDERS = frozenset({"p", "head", "quote", "ab", "salute", "signed", "byline", "dateline", "docDate", "date"})
+"""Elements a footnote may be written in (the project schema's and tei_all's content models)."""
 REF_HOLDERS = frozenset({"p", "head", "quote", "ab", "salute", "signed", "byline"})
 """Text elements a `<ref>` around a note mark may be written in."""
 NOTE_ID_PREFIX = "note-"

@@ -107,7 +107,7 @@ def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
             layout.add_line(Node("p", start, end))
         elif kind is PartKind.SIGNED:
             layout.add_signed(part)
-        elif kind is PartKind.FIGURE and not any(ch.isspace() for ch in document.body[start:end]):
+        elif kind is PartKind.FIGURE and _URL.fullmatch(document.body, start, end):
             description = parts[index] if index < count and parts[index].kind is PartKind.FIGURE_DESC else None
             index += description is not None
             layout.add_part(_figure(part, description))
@@ -118,6 +118,8 @@ def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
     return Structure(divs=layout.close())
 
 
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s#]+(?:#[^\s#]*)?")
+"""An image part written as a figure: a URL (graphic/@url is one URI); anything else stays text."""
 _UNHEADED = 5
 """Level of a division opened by a part after a closer: deeper than any heading (`####` is 4),
 so the next heading closes it."""
@@ -212,10 +214,12 @@ class _Layout:
         section.children.append(Node("head", part.start, part.end))
 
     def add_line(self, node: Node) -> None:
-        """A salute, byline or dateline as a paragraph: a part, but the headings after it still lead."""
-        leading = self.leading
-        self.add_part(node)
-        self.leading = leading
+        """A salute, byline or dateline as a paragraph (place_typed_lines places it): not a part
+        yet, so the headings after it still lead and a signature after it is no closer."""
+        if self.current.closed:
+            self.add_part(node)
+        else:
+            self.current.children.append(node)
 
     def add_signed(self, part: Part) -> None:
         """A signature: in a closer at the end of the open div (a paragraph where the div has no
@@ -237,6 +241,7 @@ TOP_KINDS = frozenset((PartKind.SALUTE, PartKind.BYLINE, PartKind.DATELINE))
 """Typed parts that belong at the top of a div."""
 _TOP_TAGS = frozenset({"head", "opener", "byline", "dateline", "docDate"})
 _PART_TAGS = frozenset({"p", "quote", "ab", "note", "figure"})
+_BOTTOM_TAGS = frozenset({"closer", "signed", "postscript"})
 
 
 def place_typed_lines(document: Document, structure: Structure) -> Structure:
@@ -255,6 +260,13 @@ def place_typed_lines(document: Document, structure: Structure) -> Structure:
 
 
 def _place_lines(document: Document, div: Node, typed: dict[tuple[int, int], Part]) -> Node:
+    if any(child.tag in _BOTTOM_TAGS for child in div.children) and not any(
+            child.tag == "div" or child.tag in _PART_TAGS and (child.start, child.end) not in typed
+            for child in div.children):
+        # TEI wants a part before a closer: the last of the lines stays a paragraph
+        last = next((child for child in reversed(div.children) if (child.start, child.end) in typed), None)
+        if last is not None:
+            typed = {key: part for key, part in typed.items() if key != (last.start, last.end)}
     children: list[Node] = []
     sections: list[list[Node]] = []
     """New divisions, each opened by a typed line, with the parts after it."""

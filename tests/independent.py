@@ -105,15 +105,16 @@ def article_core(article: dict) -> str:
 
 def usable_anchors(article: dict) -> dict[int, int]:
     """Note number → its anchor as a position in article_core, for each note whose first anchor
-    names a part and an offset the article has."""
-    parts, anchors = article["parts"], {}
+    names a part and an offset the article has (a usable anchor)."""
+    parts, anchors, seen = article["parts"], {}, set()
     before = [0]
     for part in parts:
         before.append(before[-1] + len(core(part["text"])))
     for pivot in article["comment_pivots"]:
         number, index, offset = pivot["index"], pivot["part_idx"], pivot["offset"]
-        if number in anchors or not 1 <= number <= len(article["comments"]):
-            continue
+        if number in seen or not 1 <= number <= len(article["comments"]):
+            continue  # a repeated number: its first anchor decides
+        seen.add(number)
         if 0 <= index < len(parts) and 0 <= offset <= len(parts[index]["text"]):
             anchors[number] = before[index] + len(core(parts[index]["text"][:offset]))
     return anchors
