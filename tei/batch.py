@@ -22,8 +22,9 @@ from enum import Enum
 from functools import partial
 from pathlib import Path
 
+from .archive import ARTICLE_SUFFIX, companion_paths, parse_article
 from .build import point_to_schemas, schema_prefix
-from .convert import ConvertOptions, convert_bytes
+from .convert import ConvertOptions, convert_bytes, convert_document
 from .errors import BatchError, OutputError, TeiError
 from .manifest import Manifest, Record, digest, settings_digest
 from .validate import read_regular_file
@@ -31,6 +32,7 @@ from .worker import TimedWorker, WorkerError
 from .write import remove_stale_temporaries, serialize, write_atomic
 
 EXPORT_SUFFIX = ".txt"
+INPUT_SUFFIXES = (EXPORT_SUFFIX, ARTICLE_SUFFIX)
 TEI_SUFFIX = ".xml"
 _WARM_UP = "id: warm-up\n标题：题\n\n正文：\n正文一段。\n".encode("utf-8")
 """A tiny export converted once before the worker processes start, so that they share (forked,
@@ -76,7 +78,9 @@ class Outcome:
 
 
 def plan(paths: Sequence[Path], output: Path) -> tuple[Job, ...]:
-    """One job per export file of `paths` (files as given, folders searched for `*.txt`, recursive).
+    """One job per input file of `paths` (files as given, folders searched for text exports `*.txt`
+    and the archive's articles, recursive: a `<id>.json` in a folder named `<id[:3]>`, as a
+    checkout of the archive's `parsed` branch holds them; other JSON files are not articles).
 
     `output` is the TEI file itself when `paths` is one file and `output` ends in `.xml`;
     otherwise it is a folder: a file's TEI goes to `output/<stem>.xml`, a folder's files keep their
@@ -103,7 +107,7 @@ def plan(paths: Sequence[Path], output: Path) -> tuple[Job, ...]:
                 seen[target] = source
                 jobs.append(Job(source, target, schema_prefix(target, output)))
     if not jobs:
-        raise BatchError(f"no {EXPORT_SUFFIX} files found in {', '.join(map(str, paths))}")
+        raise BatchError(f"no {' or '.join(INPUT_SUFFIXES)} files found in {', '.join(map(str, paths))}")
     return tuple(jobs)
 
 
@@ -112,7 +116,12 @@ def _sources(path: Path) -> Iterable[tuple[Path, Path]]:
     if not path.is_dir():
         return [(path, Path(path.stem + TEI_SUFFIX))]
     return [(source, source.relative_to(path).with_suffix(TEI_SUFFIX))
-            for source in sorted(path.rglob(f"*{EXPORT_SUFFIX}"))]
+            for source in sorted(found for found in path.rglob("*") if is_input(found) and not found.is_dir())]
+
+
+def is_input(path: Path) -> bool:
+    """A text export, or an article of the archive in its layout (`<id[:3]>/<id>.json`)."""
+    return path.suffix == EXPORT_SUFFIX or (path.suffix == ARTICLE_SUFFIX and path.parent.name == path.stem[:3])
 
 
 def usable_cores() -> int:
@@ -124,11 +133,22 @@ def usable_cores() -> int:
 
 
 @dataclass(frozen=True)
-class _Work:
-    """A job to convert, with what deciding it found: the input's bytes and digest, and the digest
-    of a file already at the target that no record says the tool wrote (None: no such file)."""
+class ArticleFiles:
+    """An article of the archive's JSON as bytes: its JSON, its tags and its book's record (file
+    name, bytes), the last two None where there are none (archive.companion_paths)."""
 
     data: bytes
+    tags: bytes | None
+    book: tuple[str, bytes | None]
+
+
+@dataclass(frozen=True)
+class _Work:
+    """A job to convert, with what deciding it found: the input's bytes (an export's, or an
+    article's files) and their digest, and the digest of a file already at the target that no
+    record says the tool wrote (None: no such file)."""
+
+    data: bytes | ArticleFiles
     input_digest: str
     unrecorded: str | None
 
@@ -198,6 +218,11 @@ class Batch:
                 return Outcome(job, Status.SKIPPED, (f"{job.source}: {problem}",))
             return Outcome(job, Status.REJECTED, error=f"{job.source}:0: {problem.message}")
         input_digest = digest(data)
+        if job.source.suffix == ARTICLE_SUFFIX:  # its tags and its book's record count as its input too
+            tags_path, book_path = companion_paths(job.source)
+            tags, book = read_regular_file(tags_path)[0], read_regular_file(book_path)[0]
+            data = ArticleFiles(data, tags, (str(book_path), book))
+            input_digest = digest(b"\0".join(digest(part or b"").encode() for part in (data.data, tags, book)))
         existing, _ = read_regular_file(job.target)
         if existing is None or self.force:
             return _Work(data, input_digest, None)
@@ -234,11 +259,15 @@ class Batch:
         return Outcome(job, Status.WRITTEN, warnings)
 
 
-def _convert(data: bytes, name: str, prefix: str, options: ConvertOptions) -> tuple[Status, bytes | str, tuple[str, ...]]:
+def _convert(data: bytes | ArticleFiles, name: str, prefix: str,
+             options: ConvertOptions) -> tuple[Status, bytes | str, tuple[str, ...]]:
     """One document's bytes → (WRITTEN, its TEI bytes, warnings) or (REJECTED or FAILED, the error, ());
     in a worker process. Never raises: every error is the job's."""
     try:
-        result = convert_bytes(data, name, options)
+        if isinstance(data, ArticleFiles):
+            result = convert_document(parse_article(data.data, name, Path(name).stem, data.tags, data.book), options)
+        else:
+            result = convert_bytes(data, name, options)
         if prefix:
             point_to_schemas(result.tree, prefix)
         return Status.WRITTEN, serialize(result.tree), result.warnings

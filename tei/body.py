@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from lxml import etree
 
 from .errors import UncoveredText
-from .model import Node, Structure, Suspect, Unclear
-from .layout import NEWLINE_INDENTS
+from .model import Footnote, Node, PlacedFootnote, Structure, Suspect, Unclear
+from .layout import NEWLINE_INDENTS, lay_out
+from .notes import NOTE_HOLDERS
 from .vocab import CLARK, CONTAINERS, OCR_RESP_ID, root, sub, tei
 
 TEXT_BODY_DEPTH = 2
@@ -55,13 +56,22 @@ def _check_gap(body: str, node: Node, start: int, end: int, markers: "_Markers")
 
 
 def build_text(body: str, structure: Structure, suspects: Sequence[Suspect] = (),
-               markers: Sequence[tuple[int, int]] = (), unclear: Sequence[Unclear] = ()) -> etree._Element:
+               markers: Sequence[tuple[int, int]] = (), unclear: Sequence[Unclear] = (),
+               footnotes: Sequence[PlacedFootnote] = ()) -> etree._Element:
     """The `<text>` element for `body` laid out by `structure` (which covers it: see
     check_coverage), with `suspects` and `unclear` regions marked (a region is cut where an
-    element ends; a suspect inside one is marked in it) and the export's `markers` left out."""
-    renderer = _Renderer(body, suspects, _Markers(body, markers), unclear)
+    element ends; a suspect inside one is marked in it), the export's `markers` left out and the
+    `footnotes` written where notes.place_footnotes put them."""
+    renderer = _Renderer(body, suspects, _Markers(body, markers), unclear, footnotes)
     text = root("text")
-    renderer.fill(sub(text, "body"), Node("body", 0, len(body), children=structure.divs), TEXT_BODY_DEPTH)
+    body_element = sub(text, "body")
+    renderer.fill(body_element, Node("body", 0, len(body), children=structure.divs), TEXT_BODY_DEPTH)
+    unplaced = [placed.footnote for placed in footnotes if placed.leaf < 0]
+    if unplaced:  # no element can hold them: parts at the end of the last div
+        div = body_element[-1]
+        for footnote in unplaced:
+            renderer.note(div, footnote)
+        lay_out(div, TEXT_BODY_DEPTH + 1)
     return text
 
 
@@ -99,12 +109,19 @@ class _Markers:
 
 
 class _Renderer:
-    def __init__(self, body: str, suspects: Sequence[Suspect], markers: _Markers, unclear: Sequence[Unclear] = ()):
+    def __init__(self, body: str, suspects: Sequence[Suspect], markers: _Markers, unclear: Sequence[Unclear] = (),
+                 footnotes: Sequence[PlacedFootnote] = ()):
         self.body = body
         self.markers = markers
         self.suspects = sorted(suspects, key=lambda s: s.offset)
         self.suspect_offsets = [s.offset for s in self.suspects]
         self.unclear = sorted(unclear, key=lambda u: u.offset)
+        self.footnotes: dict[int, list[PlacedFootnote]] = {}
+        """By text element (its index in document order, notes.text_leaves), in order of offset."""
+        for placed in sorted(footnotes, key=lambda placed: placed.offset):
+            self.footnotes.setdefault(placed.leaf, []).append(placed)
+        self.leaf = 0
+        """The index of the next text element to be written."""
 
     def fill(self, element: etree._Element, node: Node, depth: int) -> None:
         """Put the content of `node` into `element` (already created with its attributes).
@@ -123,7 +140,16 @@ class _Renderer:
             tag, start, end, attrs, children = child
             child_element = etree.SubElement(element, CLARK[tag], dict(attrs) if attrs else None)
             child_element.tail = inner
-            if children or tag in CONTAINERS or marked and not self._plain(start, end):
+            if tag in CONTAINERS:
+                self.fill(child_element, child, depth + 1)
+                continue
+            notes = self.footnotes.get(self.leaf) if self.footnotes else None
+            self.leaf += 1
+            if tag == "graphic":
+                child_element.set("url", self.markers.strip(start, end))
+            elif notes:
+                self._fill_mixed(child_element, child, notes)
+            elif children or marked and not self._plain(start, end):
                 self.fill(child_element, child, depth + 1)
             else:
                 text = body[start:end]
@@ -135,14 +161,38 @@ class _Renderer:
             element.text = inner
             child_element.tail = NEWLINE_INDENTS[depth]
 
-    def _fill_mixed(self, element: etree._Element, node: Node) -> None:
-        """Text, suspects and child elements of a leaf-like node, in body order."""
+    def _fill_mixed(self, element: etree._Element, node: Node, notes: Sequence[PlacedFootnote] = ()) -> None:
+        """Text, suspects, child elements and footnotes of a leaf-like node, in body order (a
+        footnote anchored inside a child element that cannot hold one is written after it)."""
         cursor = node.start
+        pending = list(notes)
         for child in node.children:
+            while pending and pending[0].offset <= child.start:
+                cursor = self._text_and_note(element, cursor, pending.pop(0))
             self._text(element, cursor, child.start)
-            self._fill_mixed(etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None), child)
+            inside = []
+            while pending and pending[0].offset < child.end:
+                inside.append(pending.pop(0))
+            child_element = etree.SubElement(element, tei(child.tag), dict(child.attrs) if child.attrs else None)
+            self._fill_mixed(child_element, child, inside if child.tag in NOTE_HOLDERS else ())
             cursor = child.end
+            if child.tag not in NOTE_HOLDERS:
+                for placed in inside:
+                    self.note(element, placed.footnote)
+        for placed in pending:
+            cursor = self._text_and_note(element, cursor, placed)
         self._text(element, cursor, node.end)
+
+    def _text_and_note(self, element: etree._Element, cursor: int, placed: PlacedFootnote) -> int:
+        """The text up to a footnote's anchor, then the footnote; returns where the text goes on."""
+        at = max(cursor, placed.offset)
+        self._text(element, cursor, at)
+        self.note(element, placed.footnote)
+        return at
+
+    def note(self, parent: etree._Element, footnote: Footnote) -> None:
+        """Append a footnote of the source as `<note place="foot" n="…">`; its line breaks as `<lb/>`."""
+        self._append_text(sub(parent, "note", place="foot", n=footnote.n), footnote.text)
 
     def _text(self, element: etree._Element, start: int, end: int) -> None:
         """Append body[start:end] to a leaf-like element, markers left out, unclear regions and

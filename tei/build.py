@@ -32,7 +32,7 @@ def build_tei(conversion: Conversion, options: HeaderOptions) -> etree._ElementT
     tei_element.set(XML_LANG, options.language)
     tei_element.append(build_header(document, conversion.structure.letters, options))
     tei_element.append(build_text(document.body, conversion.structure, conversion.suspects, conversion.markers,
-                                      conversion.unclear))
+                                  conversion.unclear, conversion.footnotes))
     indent(tei_element, 0)  # what the builders have not laid out yet: the root's own children
     tree = etree.ElementTree(tei_element)
     for instruction in _xml_models(""):

@@ -285,7 +285,7 @@ def _xml_text(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
-@main.command(short_help="Convert export files (.txt) to TEI, one file each.")
+@main.command(short_help="Convert exports (.txt) or the archive's JSON to TEI files.")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, readable=False, allow_dash=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(allow_dash=True, path_type=Path),
@@ -303,12 +303,15 @@ def _xml_text(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @_messages
 def convert(paths: tuple[Path, ...], output: Path | None, jobs: int, no_ocr: bool, timestamp: bool, force: bool,
             user_file: Path | None, decisions, learn: bool, say: _Say) -> None:
-    """Convert export files (.txt), folders of them (recursive) or - (stdin) to TEI P5.
+    """Convert export files (.txt), articles of the archive's JSON (<id>.json, with <id>.tags
+    and the book's <book>.metadata found where a checkout of its `parsed` branch has them),
+    folders of either (recursive) or - (stdin, an export) to TEI P5.
 
     \b
     Examples:
       tei convert letter.txt -o letter.xml     one file
       tei convert exports/ -o tei/ -j 2        a folder (its layout kept), 2 processes
+      tei convert parsed/ -o tei/ -j 2         a checkout of the archive's parsed branch
       cat letter.txt | tei convert - > letter.xml
       tei convert exports/ -o tei/ --decisions decisions/    with the review decisions applied
     """

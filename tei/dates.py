@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from .errors import ConfigError
 
-_YMD = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_YMD = re.compile(r"^(\d{1,4})(?:-(\d{1,4}))?(?:-(\d{1,4}))?$")
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,10 @@ class PartialDate:
         """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; None when the year is unknown.
 
         An impossible day (1963-02-30) keeps only the year and month: the record's text stays
-        as written, only the machine-readable value is less precise.
+        as written, only the machine-readable value is less precise. A date no calendar has
+        (2011-3-38, 1967-2-306: see `impossible`) has none.
         """
-        if self.year <= 0:
+        if self.year <= 0 or self.impossible:
             return None
         if self.month <= 0:
             return f"{self.year:04d}"
@@ -34,6 +35,10 @@ class PartialDate:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
+    @property
+    def impossible(self) -> bool:
+        """A month past 12 or a day past 31: kept as written, with no machine-readable value."""
+        return self.month > 12 or self.day > 31
 
     @property
     def earliest(self) -> tuple[int, int, int]:
@@ -54,14 +59,18 @@ def in_order(start: PartialDate, end: PartialDate) -> bool:
 
 
 def parse_ymd(text: str) -> PartialDate:
-    """Parse one `y-m-d` date; raise ValueError saying what is wrong."""
+    """Parse one `y-m-d` date (an impossible one too: see PartialDate.impossible); raise
+    ValueError saying what is wrong when it is not of that form."""
     match = _YMD.match(text.strip())
     if not match:
         raise ValueError(f"expected a date y-m-d with 0 for an unknown part, found {text!r}")
     year, month, day = (int(g) if g else 0 for g in match.groups())
-    if month > 12 or day > 31:
-        raise ValueError(f"month or day out of range in date {text!r}")
     return PartialDate(year, month, day)
+
+
+def impossible_date_warning(where: str, text: str) -> str:
+    """The warning for a date no calendar has, which is kept as written with no @when."""
+    return f"{where}: impossible date {text!r} kept as written, without a machine-readable value (@when)"
 
 
 def is_iso_partial(value: str) -> bool:

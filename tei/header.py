@@ -8,19 +8,27 @@ checks every level against the written document.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import quote
 
 from lxml import etree
 
-from .model import Correspondent, Document, Letter
+from .model import DOCUMENT_TYPE_TAG, PERSON_TAG, TOPIC_TAG, Correspondent, Document, Letter, Tag
 from .names import correspondent
 from .layout import indent, lay_out
 from .vocab import CLARK, OCR_RESP_ID, E, XML_ID, sub
 
 ARCHIVE_NAME = "banned-historical-archives"
+TAXONOMIES = {
+    TOPIC_TAG: ("bha-topics", f"Topics and events (主题/事件): tags {ARCHIVE_NAME} gives its articles"),
+    DOCUMENT_TYPE_TAG: ("bha-doctypes", f"Document types (文稿类型) {ARCHIVE_NAME} gives its articles"),
+}
+"""The archive's tag types written as a vocabulary: the taxonomy's xml:id (the @scheme of its
+keywords or classCodes) and its description."""
 _EDITOR_MARKS = ("编", "辑", "整理", "研究室", "编辑部", "出版社")
 REVIEW_RESP = "Review of suspected OCR errors: readings accepted, rejected, edited and added"
 
@@ -51,8 +59,9 @@ class HeaderOptions:
 def build_header(document: Document, letters: Sequence[Letter], options: HeaderOptions) -> etree._Element:
     """The complete teiHeader for `document`."""
     header = deepcopy(_skeleton(options.version, options.ocr_marked))
-    file_desc, _encoding, profile = header
+    file_desc, encoding, profile = header
     _file_desc(file_desc, document, options)
+    _class_decl(encoding, document.header.typed_tags)
     _profile_desc(profile, document, letters, options)
     if options.reviewers:
         _reviewed(header, options.reviewers, options.ocr_marked)
@@ -108,11 +117,15 @@ def _file_desc(file_desc: etree._Element, document: Document, options: HeaderOpt
     header = document.header
     title_stmt, publication, source = file_desc
     title_stmt[0].text = header.title
-    for index, author in enumerate(header.authors, start=1):
+    titles = 1
+    if header.alias:
+        title_stmt.insert(1, sub(title_stmt, "title", header.alias, type="alt"))
+        titles = 2
+    for index, author in enumerate(header.authors, start=titles):
         author_element = sub(title_stmt, "author")
         _name(author_element, correspondent(author))
         title_stmt.insert(index, author_element)  # before the respStmt
-    if header.authors:
+    if header.authors or header.alias:
         lay_out(title_stmt, 3)
     publication[1].text = header.article_id
     if options.timestamp:
@@ -132,10 +145,26 @@ def _source_bibl(bibl: etree._Element, document: Document) -> None:
             if index:
                 bibl[-1].tail = ","
             sub(bibl, "author" if _is_book_author(name, header.authors) else "editor", name)
+    if header.pages:
+        first, last = header.pages
+        sub(bibl, "biblScope", str(first) if first == last else f"{first}-{last}", unit="page",
+            **{"from": str(first), "to": str(last)})
     if header.source:
         sub(bibl, "note", header.source, type="source")
+    record = header.book_record
+    if record is not None:
+        circulation = "internal circulation (内部)" if record.internal else "not internal"
+        sub(bibl, "note", f"{'official' if record.official else 'unofficial'} publication; {circulation}",
+            type="publication")
+        for url in record.scans:
+            sub(bibl, "ptr", type="scan", target=_uri(url))
     if not len(bibl):
         bibl.text = f"{ARCHIVE_NAME}, article {header.article_id}"
+
+
+def _uri(url: str) -> str:
+    """A URL as one URI: its spaces (which would make it a list of URIs) percent-encoded."""
+    return re.sub(r"\s", lambda space: quote(space.group()), url)
 
 
 def _is_book_author(name: str, document_authors: Sequence[str]) -> bool:
@@ -185,22 +214,68 @@ def _profile_desc(profile: etree._Element, document: Document, letters: Sequence
     language = language_usage[0]
     language.text = "Chinese (traditional script)" if options.language == "zh-Hant" else "Chinese (simplified script)"
     language.set("ident", options.language)
-    if header.tags:
-        text_class = sub(profile, "textClass")
-        keywords = sub(text_class, "keywords")
-        for tag in header.tags:
-            sub(keywords, "term", tag)
-        lay_out(keywords, 4)
-        lay_out(text_class, 3)
+    if header.typed_tags:
+        _typed_tags(profile, header.typed_tags)
+    elif header.tags:
+        _keywords(sub(profile, "textClass"), header.tags)
     paragraphs = [paragraph.strip() for paragraph in document.description.split("\n\n") if paragraph.strip()]
     if paragraphs:  # never an empty abstract: a description of blanks is none
         abstract = sub(profile, "abstract")
         for paragraph in paragraphs:
             sub(abstract, "p", paragraph)
         lay_out(abstract, 3)
+    persons = [tag.name for tag in header.typed_tags if tag.type == PERSON_TAG]
+    if persons:
+        people = sub(sub(profile, "particDesc"), "listPerson")
+        for name in dict.fromkeys(persons):
+            lay_out(sub(sub(people, "person"), "persName", name).getparent(), 5)
+        lay_out(people, 4)
+        lay_out(people.getparent(), 3)
     for letter in letters:
         _corresp_desc(profile, letter)
     lay_out(profile, 2)
+
+
+def _keywords(text_class: etree._Element, terms: Sequence[str], scheme: str | None = None) -> None:
+    keywords = sub(text_class, "keywords", scheme=scheme) if scheme else sub(text_class, "keywords")
+    for term in terms:
+        sub(keywords, "term", term)
+    lay_out(keywords, 4)
+    lay_out(text_class, 3)
+
+
+def _typed_tags(profile: etree._Element, tags: Sequence[Tag]) -> None:
+    """The archive's typed tags in textClass: topics as keywords, the document types as
+    classCodes, each in the scheme its taxonomy in encodingDesc/classDecl names; tags of another
+    type as plain keywords. Persons go to particDesc (see _profile_desc)."""
+    topics = [tag.name for tag in tags if tag.type == TOPIC_TAG]
+    classes = [tag.name for tag in tags if tag.type == DOCUMENT_TYPE_TAG]
+    others = [tag.name for tag in tags if tag.type not in (TOPIC_TAG, DOCUMENT_TYPE_TAG, PERSON_TAG)]
+    if not (topics or classes or others):
+        return
+    text_class = sub(profile, "textClass")
+    if topics:
+        _keywords(text_class, topics, f"#{TAXONOMIES[TOPIC_TAG][0]}")
+    if others:
+        _keywords(text_class, others)
+    for name in classes:
+        sub(text_class, "classCode", name, scheme=f"#{TAXONOMIES[DOCUMENT_TYPE_TAG][0]}")
+    lay_out(text_class, 3)
+
+
+def _class_decl(encoding: etree._Element, tags: Sequence[Tag]) -> None:
+    """The taxonomies the document's keywords and classCodes name in @scheme."""
+    used = [tag_type for tag_type in TAXONOMIES if any(tag.type == tag_type for tag in tags)]
+    if not used:
+        return
+    class_decl = sub(encoding, "classDecl")
+    for tag_type in used:
+        identifier, description = TAXONOMIES[tag_type]
+        taxonomy = sub(class_decl, "taxonomy", **{XML_ID: identifier})
+        sub(taxonomy, "desc", description)
+        lay_out(taxonomy, 4)
+    lay_out(class_decl, 3)
+    lay_out(encoding, 2)
 
 
 def _creation_dates(creation: etree._Element, document: Document) -> None:

@@ -29,6 +29,8 @@ from .names import correspondent, is_organisation
 # ---------------------------------------------------------------- vocabulary
 
 LETTER_TAGS = ("书信",)
+_TYPED_LINES = frozenset((PartKind.SALUTE, PartKind.BYLINE, PartKind.DATELINE, PartKind.SIGNED))
+"""Part kinds only the archive's JSON gives: read as paragraphs, their type overriding the guesses."""
 NOTES_DIV_TYPE = "notes"
 """@type of the division holding footnotes and source lines after a letter."""
 _LETTER_KEYS = (
@@ -127,6 +129,10 @@ class _Unit:
     """The part began with a no-break space: right-aligned in the source (signatures, dates)."""
     split: bool = False
     """Cut from a longer part (its other half glued to it by OCR)."""
+    typed: PartKind | None = None
+    """What the source says the part is (the archive's JSON: a salute, byline, dateline or
+    signature), which the predicates take instead of guessing; None when it does not say, or for
+    a unit cut from such a part."""
 
     def span(self, start: int, end: int, indented: bool | None = None, split: bool | None = None) -> _Unit:
         """This unit over another span (dataclasses.replace, but cheaper in the hot loops)."""
@@ -287,6 +293,8 @@ class _Reader:
 
     def byline_like(self, u: _Unit) -> bool:
         """The author's name under the title (刘少奇, 复旦大学“一个…好人”)."""
+        if u.typed is not None:
+            return u.typed is PartKind.BYLINE
         t = self.text(u)
         if u.kind is not PartKind.PARAGRAPH or len(t) > 40 or any(c in t for c in "。！？!?；;：:，,"):
             return False
@@ -296,6 +304,8 @@ class _Reader:
         return 2 <= len(name) <= 4 and name[0] in _SURNAMES and bool(re.fullmatch(r"[\u4e00-\u9fff]+", name))
 
     def salute_like(self, u: _Unit, lenient: bool = False) -> bool:
+        if u.typed is not None:
+            return u.typed is PartKind.SALUTE
         t = self.text(u)
         if u.kind is not PartKind.PARAGRAPH or _FOOTNOTE.match(t):
             return False
@@ -368,6 +378,8 @@ class _Reader:
 
     def signed_strength(self, u: _Unit) -> int:
         """2: a signature by name or mark; 1: a short name-like line; 0: not a signature."""
+        if u.typed is not None:
+            return 2 if u.typed is PartKind.SIGNED else 0
         t = _SPACES.sub("", self.text(u))
         if u.kind is not PartKind.PARAGRAPH or not t or len(t) > 45 or self.is_note(u) or self.date_unit(u) \
                 or self.closing_like(u):
@@ -464,7 +476,9 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
         s, e = _trim(body, part.start, part.end)
         if s < e:
             indented = body[part.start:s].find("\xa0") >= 0 or body[part.start:part.start + 1] == "\u3000"
-            units.append(_Unit(s, e, part.kind, level=part.level, indented=indented))
+            typed = part.kind if part.kind in _TYPED_LINES else None
+            units.append(_Unit(s, e, PartKind.PARAGRAPH if typed else part.kind, level=part.level,
+                               indented=indented, typed=typed))
     if not units:
         return None
     units = _presplit(reader, units)

@@ -29,23 +29,72 @@ class Header:
     tags: tuple[str, ...]
     book: str
     book_author: str
+    typed_tags: tuple["Tag", ...] = ()
+    """The tags with their types, when the source types them (the archive's JSON); empty for an export."""
+    alias: str = ""
+    """Another title of the document (the archive's JSON), or ""."""
+    pages: tuple[int, int] | None = None
+    """First and last page in the printed book, when the source gives them."""
+    book_record: "BookRecord | None" = None
+    """The book's own record (the archive's `<book>.metadata`), when the source has one."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag of the archive with its type: 人物 (a person), 主题/事件 (a topic), 文稿类型 (the document type)."""
+
+    name: str
+    type: str
+
+
+PERSON_TAG, TOPIC_TAG, DOCUMENT_TYPE_TAG = "人物", "主题/事件", "文稿类型"
+
+
+@dataclass(frozen=True)
+class BookRecord:
+    """What the archive records of a book besides its name and author."""
+
+    book_id: str
+    official: bool
+    """An official publication (as opposed to a compilation by others)."""
+    internal: bool
+    """Published for internal circulation (内部)."""
+    scans: tuple[str, ...]
+    """URLs of the book's scans."""
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote of the source kept apart from the body (the archive's `comments`), and its anchor."""
+
+    n: str
+    """Its number, as the source counts them."""
+    text: str
+    offset: int | None
+    """Body offset of its anchor (the note stands before body[offset]); None when the source gives
+    no usable anchor (the note is then placed at the end of the text)."""
 
 
 @dataclass(frozen=True)
 class Document:
-    """One export file as read: header, raw body text and description."""
+    """One input document as read: header, raw body text and description."""
 
     path: str
     header: Header
     body: str
-    """The 正文 text exactly as in the file (LF line ends), markers included."""
+    """The 正文 text exactly as in the file (LF line ends), markers included; for the archive's JSON,
+    the body the export would print for it."""
     body_line: int
     """1-based line number of the first body line in the file, for messages."""
     description: str
     dropped_chars: int = 0
     """Characters XML 1.0 cannot carry that the reader removed from body and fields."""
+    parts: "SplitBody | None" = None
+    """The body's parts as the source types them (the archive's JSON); None: found by structure.split_parts."""
+    footnotes: tuple[Footnote, ...] = ()
     warnings: tuple[str, ...] = ()
-    """What the reader read with a doubt (`path:line: message`), for the user."""
+    """What the reader read with a doubt or read past (`path:line: message`: a field name with spaces,
+    an impossible date, a broken note anchor), for the user."""
 
 
 class PartKind(str, Enum):
@@ -53,6 +102,19 @@ class PartKind(str, Enum):
     QUOTE = "quote"
     PARAGRAPH = "paragraph"
     ORNAMENT = "ornament"
+    # What only the archive's JSON says a part is (the export prints these as plain lines):
+    SALUTE = "salute"
+    """An addressee or salutation (`appellation`)."""
+    BYLINE = "byline"
+    """The author's name under the title (`authors`)."""
+    DATELINE = "dateline"
+    """A date line under the title (`subdate`)."""
+    SIGNED = "signed"
+    """A signature (`signature`)."""
+    FIGURE = "figure"
+    """An image; the part's text is its URL (`image`)."""
+    FIGURE_DESC = "figDesc"
+    """The description of the image before it (`image_description`)."""
 
 
 class Part(NamedTuple):
@@ -207,3 +269,16 @@ class Conversion:
     """The body's line-start markers (SplitBody.markers), left out of the text."""
     unclear: tuple[Unclear, ...] = field(default=())
     """OCR garbage regions, encoded as <unclear>."""
+    footnotes: tuple["PlacedFootnote", ...] = field(default=())
+    """The document's footnotes, each in the text element it is written in."""
+
+
+@dataclass(frozen=True)
+class PlacedFootnote:
+    """A footnote as the builder writes it: inside the `leaf`-th text element of the structure (in
+    document order, see notes.text_leaves), before body[offset]."""
+
+    footnote: Footnote
+    leaf: int
+    """-1: the text has no element that can hold a note; written as a part at the end of the last div."""
+    offset: int

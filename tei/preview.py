@@ -12,7 +12,7 @@ from lxml import etree, html
 from lxml.html import builder as H
 
 from .errors import NotTeiError
-from .vocab import CONTAINERS, NS, OCR_RESP_ID, TEI_NS, XML_LANG, tei
+from .vocab import CONTAINERS, NOTE_IN_TEXT, NS, OCR_RESP_ID, TEI_NS, XML_LANG, tei
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -47,6 +47,9 @@ body { margin: 0; background: #ece7dc; color: var(--ink);
 .postscript::before { content: "附言 / P.S."; display: block; color: var(--muted); font-size: .85rem; }
 blockquote { margin: .6rem 2em; color: #3b372f; }
 .ornament { text-align: center; text-indent: 0 !important; }
+.note { font-size: .8em; color: var(--muted); }
+.note.apart::before { content: " [" attr(data-n) "] "; }
+.note.apart::after { content: " "; }
 .ocr { border-radius: 3px; cursor: help; position: relative; }
 .ocr:focus { outline: 2px solid #1d5fbf; outline-offset: 1px; }
 .ocr[data-cert="high"], .legend .high { background: var(--high); }
@@ -285,6 +288,10 @@ def _render(element: etree._Element, depth: int, counter: _Counter) -> tuple[htm
         return out, [(sic, element, depth)]
     if name == "date":
         out = H.E.time({"datetime": element.get("when")} if element.get("when") else {})
+        return out, [(out, element, depth)]
+    if name == "note":  # a footnote: small, the archive's own (kept apart from the body) with its number
+        out = H.SPAN({"class": "note"} if element.get("type") == NOTE_IN_TEXT else
+                     {"class": "note apart", "data-n": element.get("n", "")})
         return out, [(out, element, depth)]
     if name == "ab" and element.get("type") == "ornament":
         out = H.P({"class": "ornament"})

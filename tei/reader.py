@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from .dates import in_order, parse_ymd
+from .dates import impossible_date_warning, in_order, parse_ymd
 from .errors import InputError
 from .model import Document, Header
 from .validate import read_regular_file
@@ -58,6 +58,9 @@ def parse_export(data: bytes, name: str) -> Document:
     if marker is None:
         raise InputError(name, len(lines), "expected a '正文：' line after the header, found none")
     body, description = _split_body(text, marker.end() + 1)
+    date_line = next((number for number, line in enumerate(lines, start=1) if line.startswith("日期")), 0)
+    warnings += [impossible_date_warning(f"{name}:{date_line}", raw)
+                 for raw in header.dates if parse_ymd(raw).impossible]
     return Document(path=name, header=header, body=body, body_line=len(lines) + 2,
                     description=description, dropped_chars=dropped, warnings=tuple(warnings))
 

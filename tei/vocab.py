@@ -19,7 +19,10 @@ XML_LANG = f"{{{XML_NS}}}lang"
 
 OCR_RESP_ID = "tei-ocr"
 """xml:id of the header's respStmt that every corr/@resp and sic/@resp points to."""
-CONTAINERS = frozenset({"text", "front", "body", "back", "div", "opener", "closer", "postscript", "lg", "list"})
+NOTE_IN_TEXT = "in-text"
+"""@type of a footnote whose text is the body's, where the input printed it (tei/notes.py); a note
+without it is kept apart from the body (the archive's footnotes, written at their anchors)."""
+CONTAINERS = frozenset({"text", "front", "body", "back", "div", "opener", "closer", "postscript", "lg", "list", "figure"})
 """TEI elements (local names) that hold only elements: their own text and tails are indentation.
 The body builder, totext and preview read a document's blocks through them."""
 

@@ -53,7 +53,7 @@ def test_two_inputs_for_one_output_are_refused_and_one_input_twice_is_one_job(tm
 
 
 def test_a_folder_without_exports(tmp_path):
-    with pytest.raises(BatchError, match=f"no .txt files found in {tmp_path}"):
+    with pytest.raises(BatchError, match=f"no .txt or .json files found in {tmp_path}"):
         plan([tmp_path], tmp_path / "out")
 
 

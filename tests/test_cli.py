@@ -128,7 +128,7 @@ def test_a_usage_error_is_one_message_and_exit_2_for_the_process():
 def test_empty_folder_is_a_usage_error(tmp_path):
     result = tei("convert", str(tmp_path), "-o", str(tmp_path / "out"))
     assert result.returncode == 2
-    assert f"no .txt files found in {tmp_path}" in result.stderr.decode()
+    assert f"no .txt or .json files found in {tmp_path}" in result.stderr.decode()
 
 
 def test_unwritable_output_exits_2(tmp_path):

@@ -46,16 +46,17 @@ RICH_SAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
         <date when="2026-01-31T12:00:00Z">2026-01-31T12:00:00Z</date>
         <availability><p>public</p></availability>
       </publicationStmt>
-      <sourceDesc><bibl><title level="m">红旗</title><editor>甲</editor>,<author>乙</author><biblScope unit="page" from="3" to="9">3-9</biblScope><note type="source">1964</note><note>人民出版社</note></bibl></sourceDesc>
+      <sourceDesc><bibl><title level="m">红旗</title><editor>甲</editor>,<author>乙</author><biblScope unit="page" from="3" to="9">3-9</biblScope><note type="source">1964</note><note>人民出版社</note><note type="publication">official publication; not internal</note><ptr type="scan" target="https://example.org/scans/1.pdf"/><ptr type="scan" target="https://example.org/scans/%E7%BA%A2.pdf"/></bibl></sourceDesc>
     </fileDesc>
     <encodingDesc>
       <appInfo><application ident="tei" version="0.1.0"><label>tei</label></application></appInfo>
       <editorialDecl><correction><p>c</p></correction><normalization><p>n</p></normalization></editorialDecl>
+      <classDecl><taxonomy xml:id="bha-topics"><desc>topics</desc></taxonomy><taxonomy xml:id="bha-doctypes"><desc>types</desc></taxonomy></classDecl>
     </encodingDesc>
     <profileDesc>
       <creation><date when="1963-11-29" cert="medium" resp="#reviewer-1">1963-11-29</date>,<date>0-0-0</date><date from="1963-11" to="1964">1963-11-0,1964-0-0</date></creation>
       <langUsage><language ident="zh-Hant">Chinese</language></langUsage>
-      <textClass><keywords><term>书信</term><term>中苏</term></keywords><keywords scheme="https://example.org/topics"><term>论战</term></keywords><classCode scheme="https://example.org/classes">D8</classCode></textClass>
+      <textClass><keywords><term>书信</term><term>中苏</term></keywords><keywords scheme="https://example.org/topics"><term>论战</term></keywords><keywords scheme="#bha-topics"><term>中苏论战</term></keywords><classCode scheme="https://example.org/classes">D8</classCode><classCode scheme="#bha-doctypes">书信</classCode></textClass>
       <abstract><p>a</p><p>b</p></abstract>
       <particDesc><listPerson><person xml:id="p-mao"><persName ref="http://www.wikidata.org/entity/Q5816">毛泽东</persName></person></listPerson></particDesc>
       <correspDesc>
@@ -80,7 +81,9 @@ RICH_SAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
         <p>正文<choice><sic>姿</sic><corr resp="#reviewer-1" cert="high">委</corr></choice><lb/>下一行<note place="foot" n="2">见<ref target="https://example.org/doc">另文</ref></note><unclear reason="illegible">■■<choice><sic>a</sic><corr resp="#tei-ocr" cert="low">b</corr></choice></unclear></p>
         <quote>引文<sic resp="#tei-ocr" cert="high">x</sic><note place="foot" n="3">q</note></quote>
         <ab type="ornament">■</ab>
+        <p>见注<ref target="#note-1">[1]</ref>，又<note place="foot" n="2" type="in-text" xml:id="note-2">[2]印在文中的注</note></p>
         <note place="foot" n="4">脚注<unclear reason="faded">x</unclear></note>
+        <note place="foot" n="1" type="in-text" xml:id="note-1">[1]印在文中的注</note>
         <figure><graphic url="images/p3.png"/><figDesc>插图</figDesc></figure>
         <div type="section"><head>一</head><p>p</p></div>
         <div type="letter"><head>附信</head><p>p</p></div>
@@ -216,6 +219,13 @@ ENRICHMENTS = [
      '</persName></person></listPerson></particDesc>'),
     ("biblScope and notes on the book", "//t:sourceDesc/t:bibl", "append",
      '<biblScope unit="page" from="3" to="9">第3-9页</biblScope><note>人民出版社，1964</note>'),
+    ("the book's publication note and scans", "//t:sourceDesc/t:bibl", "append",
+     '<note type="publication">unofficial publication; internal circulation (内部)</note>'
+     '<ptr type="scan" target="https://example.org/book.pdf"/>'),
+    ("taxonomies for keywords and classCode", "//t:editorialDecl", "after",
+     '<classDecl><taxonomy xml:id="bha-doctypes"><desc>document types</desc></taxonomy></classDecl>'),
+    ("a footnote printed in the text and the ref at its mark", "//t:body//t:p[1]", "append",
+     '<ref target="#note-9">[9]</ref><note place="foot" n="9" type="in-text" xml:id="note-9">[9]注</note>'),
     ("a second correspDesc", "//t:correspDesc", "after",
      '<correspDesc><correspAction type="received"><persName>刘少奇</persName></correspAction></correspDesc>'),
 ]
@@ -278,6 +288,9 @@ REJECTED = [
     ("resp not a local pointer", "//t:corr[1]", "resp", "tei-ocr"),
     ("title level", "//t:bibl/t:title", "level", "j"),
     ("note type", "//t:bibl/t:note", "type", "bibl"),
+    ("ptr type", "//t:bibl/t:ptr", "type", "image"),
+    ("footnote type", "//t:body//t:note[@type]", "type", "inline"),
+    ("footnote place", "//t:body//t:note", "place", "margin"),
     ("ab type", "//t:ab", "type", "line"),
     ("language", "/t:TEI", "{%s}lang" % XML_NS, "en"),
     ("when with time zone", "//t:creation/t:date[1]", "when", "1963-11-29Z"),

@@ -47,6 +47,13 @@ CASES = [
      "<postscript><p>又及</p></postscript>",
      "同志们：\n\n信\n\n某某\n\n一九六三年\n\n又及\n", "同志们：\n\n信\n\n某某\n\n一九六三年\n\n又及\n"),
     ("<p>&lt;]]&gt;&amp;𠀀e\u0301</p>", "<]]>&𠀀e\u0301\n", "<]]>&𠀀e\u0301\n"),
+    # the archive's footnotes after the body; footnotes printed in the body where they stand; an image's URL
+    ("<head>题<note place='foot' n='1'>注一</note></head><p>甲<note place='foot' n='2'>注<lb/>二</note>乙</p>",
+     "题\n\n甲乙\n\n[1] 注一\n\n[2] 注\n二\n", "题\n\n甲乙\n\n[1] 注一\n\n[2] 注\n二\n"),
+    ("<p>甲<ref target='#note-1'>[1]</ref>乙</p><note place='foot' n='1' type='in-text' xml:id='note-1'>[1]注</note>",
+     "甲[1]乙\n\n[1]注\n", "甲[1]乙\n\n[1]注\n"),
+    ("<figure><graphic url='https://example.org/a.png'/><figDesc>图</figDesc></figure>",
+     "https://example.org/a.png\n\n图\n", "https://example.org/a.png\n\n图\n"),
 ]
 
 
