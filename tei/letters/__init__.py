@@ -1,0 +1,76 @@
+"""Letters and telegrams: head, opener (dateline, salute), closer (salute, signed, dateline),
+postscript, and the correspondents for correspDesc.
+
+The steps, one module each, in the order they run:
+
+1. `units`: the body's parts as units; `items.presplit` cuts the units OCR glued together (the
+   title and the addressee, a dateline and the salute, a signature after a wide gap).
+2. `items`: the units grouped into items, each starting at a head; a heading, a letter title line
+   or an opening date (（1941年6月13日）) further down starts the next item (a reply, a second
+   telegram).
+3. `opener`: an item's heads, byline, opening date line and salutes. An item is a letter when its
+   head reads like one (给…的信, …电, `titles`) or it opens with a salute.
+4. `closer`: the closer, anchored at the signature and grown backwards over closing salutes (此致
+   敬礼, 祝…, 敬颂…) and forwards over further signatures and the date; `postscript`: text after
+   the closer; editorial footnotes and source lines after it get a division of their own.
+5. `correspondents`: senders and addressees for correspDesc.
+
+`reading.UnitReader` holds the predicates the steps share (is this unit a salute, a closing
+formula, a signature, a date line); `lexicon` the word lists (tei/data/letter_words.json) and the
+patterns built from them; `item` builds one item's divisions; `find_letters` below runs it all.
+
+Placements follow the project schema (schemas/tei_bha.rnc) as well as tei_all: a div holds
+head*, opener?, parts, closer?, postscript*; a postscript holds paragraphs only.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Document, Letter, Node, Part, Structure
+from .correspondents import senders, title_addressees
+from .facts import document_facts
+from .item import build_item
+from .items import group_items, presplit
+from .nodes import NOTES_DIV_TYPE
+from .reading import UnitReader
+from .titles import LETTER_TAGS, is_letter_document, is_letter_title
+from .units import units_of
+
+__all__ = ["LETTER_TAGS", "NOTES_DIV_TYPE", "find_letters", "is_letter_document", "is_letter_title"]
+
+
+def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
+    """The letter structure of `document`, or None when it is not a letter.
+
+    Args:
+        document: the document as read.
+        parts: its blank-line separated parts (`structure.split_parts`).
+
+    Returns:
+        A Structure whose divs cover the whole body (one `div type="letter"` per letter, other
+        items and trailing footnotes as `div type="article"`) and whose
+        letters give the correspondents of each letter; None for a document that is not a letter.
+    """
+    if not is_letter_document(document):
+        return None
+    facts = document_facts(document)
+    reader = UnitReader(document, facts)
+    units = units_of(document.body, parts)
+    if not units:
+        return None
+    built = [build_item(reader, item, index == 0) for index, item in enumerate(group_items(reader, presplit(reader, units)))]
+    letter_items = [b for b in built if b.is_letter]
+    if not letter_items:
+        return None
+    headless_only = not any(b.has_head for b in letter_items)
+    divs: list[Node] = []
+    letters: list[Letter] = []
+    for b in built:
+        divs.extend(b.nodes)
+        if b.is_letter and not b.addressees and headless_only and b is letter_items[0]:
+            b.addressees = tuple(dict.fromkeys(title_addressees(facts.title)))
+        if b.is_letter and (b.has_head or b.addressees or len(letter_items) == 1):
+            title = b.head_text or (facts.title if b is letter_items[0] else "")
+            letters.append(Letter(senders=senders(document, reader, b.signed_texts, title), addressees=b.addressees,
+                                  when=b.when or (facts.header_date if len(letter_items) == 1 else None)))
+    return Structure(divs=tuple(divs), letters=tuple(letters))

@@ -1,0 +1,179 @@
+"""The opening of an item: its heads (title lines), then the opener: a byline, an opening date
+line (（1941年8月6日）, or a plain date under the title) and one or two salutes (某某同志：, 亲爱的同志们，).
+A salutation OCR glued to the first paragraph (××：来信收到矣！) is cut off it first."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Node, PartKind
+from .items import editorial_note, letter_title_line
+from .lexicon import SALUTE_END, SALUTE_START, SURNAMES, CJK_WORD, alternation
+from .nodes import dateline, paren_dateline, when_of
+from .reading import UnitReader
+from .titles import fuzzy_prefix, is_letter_title
+from .units import Unit, cut
+
+_NOT_VOCATIVE = re.compile(
+    rf"(?:{alternation('not_vocative_endings')}|第[一二三四五六七八九十]+|[一二三四五六七八九十]+)$")
+_FORWARD = re.compile(r"(?:并转|转|并|并报|并告)$")
+"""The end of a first salute line that goes on in the next (克勤院长并转 / 格平院长：)."""
+_MAX_HEADS = 4
+
+
+@dataclass
+class Opening:
+    """What an item begins with: heads, the opener's elements and the units after them."""
+
+    units: list[Unit]
+    """The item's units, with a salutation glued to the first paragraph cut off it."""
+    heads: list[Node] = field(default_factory=list)
+    opener: list[Node] = field(default_factory=list)
+    """byline, dateline and salute elements, in order."""
+    salutes: list[Unit] = field(default_factory=list)
+    when: str | None = None
+    """@when of the opening date line."""
+    next: int = 0
+    """Index in `units` of the first unit after the opener."""
+
+    def head_text(self, body: str) -> str:
+        return "".join(body[h.start:h.end] for h in self.heads)
+
+
+def read_opening(reader: UnitReader, units: list[Unit], first: bool) -> Opening:
+    """Heads, byline, opening date line and salutes at the start of an item; `first` for the
+    document's first item (which may be a letter without a head)."""
+    opening = Opening(units=list(units))
+    count = _head_count(reader, units, first)
+    opening.heads = [Node("head", u.start, u.end) for u in units[:count]]
+    opening.next = count
+    _read_byline(reader, opening)
+    _read_opening_date(reader, opening)
+    if _may_hold_vocative(reader, opening, first):
+        _cut_glued_vocative(reader, opening)
+    _read_salutes(reader, opening)
+    return opening
+
+
+def _head_count(reader: UnitReader, units: list[Unit], first: bool) -> int:
+    """How many leading units are heads: headings, the title, short title lines before the opener."""
+    i = 0
+    while i < len(units) and i < _MAX_HEADS and _is_head(reader, units, i, first):
+        i += 1
+    return i
+
+
+def _is_head(reader: UnitReader, units: list[Unit], i: int, first: bool) -> bool:
+    """units[i] is one more head, given that units[:i] are heads."""
+    u = units[i]
+    nxt = units[i + 1] if i + 1 < len(units) else None
+    heads = i > 0
+    if u.kind is PartKind.HEADING:
+        return True
+    if heads and editorial_note(reader, u):
+        return True  # [编者: 某某，某校学生] under the title
+    if heads and nxt is not None and (nxt.kind is PartKind.HEADING or editorial_note(reader, nxt)) and (
+            reader.byline_like(u) or reader.signed_strength(u)):
+        return True  # the author between two headings
+    titled = reader.title_like(u) or letter_title_line(reader, u)
+    if heads and not titled:
+        return False
+    if reader.paren_date(u) or reader.salute_like(u) or (heads and reader.byline_like(u)) or (
+            heads and reader.plain_date(u)):
+        return False
+    if u.split and fuzzy_prefix(reader.text(u), reader.facts.title) is not None:
+        return True
+    if titled and nxt is not None and (
+            reader.paren_date(nxt) or (reader.salute_like(nxt) and (
+                reader.signed_strength(u) < 2 or is_letter_title(reader.text(u)))) or (
+            reader.title_like(nxt) and i + 2 < len(units) and reader.paren_date(units[i + 2]))):
+        return True
+    return titled and not first and not heads and nxt is not None and bool(reader.paren_date(nxt))
+
+
+def _read_byline(reader: UnitReader, opening: Opening) -> None:
+    """The author's name between the head and the salute (or the opening date)."""
+    units, i = opening.units, opening.next
+    if not (i + 1 < len(units) and opening.heads):
+        return
+    u, nxt = units[i], units[i + 1]
+    if (reader.byline_like(u) or reader.signed_strength(u)) and not reader.salute_like(u) \
+            and not reader.paren_date(u) and not reader.date_unit(u) and (
+                reader.known_name_in(reader.text(u)) or reader.salute_like(nxt) or reader.paren_date(nxt)):
+        opening.opener.append(Node("byline", u.start, u.end))
+        opening.next += 1
+
+
+def _read_opening_date(reader: UnitReader, opening: Opening) -> None:
+    """（1941年8月6日） under the title, or a plain date line before the salute."""
+    units, i = opening.units, opening.next
+    if i >= len(units):
+        return
+    u = units[i]
+    if reader.paren_date(u):
+        node, opening.when = paren_dateline(reader, u)
+    elif opening.heads and reader.plain_date(u) and i + 1 < len(units) and reader.salute_like(units[i + 1]):
+        du = reader.date_unit(u)
+        node = dateline(reader, u.start, u.end, du.date_start, du.date_end)
+        opening.when = when_of(node)
+    else:
+        return
+    opening.opener.append(node)
+    opening.next += 1
+
+
+def _may_hold_vocative(reader: UnitReader, opening: Opening, first: bool) -> bool:
+    """The unit after the opening date may begin with a glued salutation: a letter's, not a salute already."""
+    i = opening.next
+    return i < len(opening.units) and bool(opening.heads or first) and not reader.salute_like(opening.units[i]) and (
+        is_letter_title(opening.head_text(reader.body)) or is_letter_title(reader.facts.title))
+
+
+def _cut_glued_vocative(reader: UnitReader, opening: Opening) -> None:
+    i = opening.next
+    vocative = glued_vocative(reader, opening.units[i])
+    if vocative is None:
+        return
+    a, b = cut(reader.body, opening.units[i], vocative)
+    if a is not None and b is not None:
+        opening.units[i:i + 1] = [a, b]
+
+
+def glued_vocative(reader: UnitReader, u: Unit) -> int | None:
+    """Offset just after a salutation glued to the first paragraph (××：来信收到矣！…)."""
+    if u.kind is not PartKind.PARAGRAPH:
+        return None
+    t = reader.text(u)
+    m = re.match(r"^([^。；;！!？?：:“”\"（）()]{1,600}?)[：:]", t)
+    if m and len(m.group(1)) > 40 and not (SALUTE_END.search(m.group(1)) and m.group(1).count("、") >= 3):
+        return None  # a long addressee list (李济深、沈钧儒、…诸先生共鉴：) only
+    if not m or m.end() >= len(t):
+        return None
+    x = m.group(1).strip()
+    if _NOT_VOCATIVE.search(x):
+        return None
+    if (len(x) > 15 or "，" in x or "," in x) and not (SALUTE_END.search(x) and re.search("[、，,]", x)):
+        return None
+    if re.fullmatch(r"[×XＸ＊*○□]{1,6}", x) or SALUTE_END.search(x) or x in reader.facts.names or (
+            2 <= len(x) <= 3 and x[0] in SURNAMES and CJK_WORD.fullmatch(x)):
+        return u.start + m.end()
+    return None
+
+
+def _read_salutes(reader: UnitReader, opening: Opening) -> None:
+    """One or two salute lines (克勤院长并转 / 格平院长：; 致…同志 / 亲爱的同志们，)."""
+    units = opening.units
+    while opening.next < len(units) and len(opening.salutes) < 2 and _is_salute(reader, opening):
+        u = units[opening.next]
+        opening.salutes.append(u)
+        opening.opener.append(Node("salute", u.start, u.end))
+        opening.next += 1
+
+
+def _is_salute(reader: UnitReader, opening: Opening) -> bool:
+    units, i, salutes = opening.units, opening.next, opening.salutes
+    u, t = units[i], reader.text(units[i])
+    shaped = reader.salute_like(u, lenient=u.split and not salutes and bool(opening.heads)) or (
+        not salutes and i + 1 < len(units) and len(t) <= 30 and u.kind is PartKind.PARAGRAPH
+        and _FORWARD.search(t) and reader.salute_like(units[i + 1]))
+    return bool(shaped) and (not salutes or len(t) <= 20 or bool(SALUTE_START.match(t)))
