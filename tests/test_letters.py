@@ -442,6 +442,41 @@ def test_gold_parts_found(corpus, corpus_outputs, capsys):
     assert found / total >= (TRIMMED_FLOOR if corpus.trimmed else FULL_FLOOR)
 
 
+LETTER_GOLD = Path(__file__).resolve().parent / "data" / "letters"
+"""53 letters of the archive sample with hand-made gold (tests/data/letters/README.md): tune/ and heldout/."""
+LETTER_GOLD_FLOORS = {"tune": 0.81, "heldout": 0.81}
+"""Share of the gold letter parts found in each part of tests/data/letters."""
+
+
+@pytest.mark.parametrize("split", ["tune", "heldout"])
+def test_letter_gold(split, capsys):
+    """The letter parts of the archive-sample gold, per part; the misses are printed for the
+    tuning part only: the held-out letters are measured, never looked into."""
+    per_part: dict[str, list[int]] = {}
+    missed = []
+    golds = sorted((LETTER_GOLD / split).glob("*.json"))
+    for path in golds:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        root = letters_tree(read_export(path.with_suffix(".txt"))).getroot()
+        for key, ok in seg_checks(root, gold).items():
+            part = key.split("#")[0]
+            per_part.setdefault(part, [0, 0])
+            per_part[part][0] += bool(ok)
+            per_part[part][1] += 1
+            if not ok:
+                missed.append(f"{path.stem} {key}")
+    found = sum(v[0] for v in per_part.values())
+    total = sum(v[1] for v in per_part.values())
+    with capsys.disabled():
+        print(f"\nletter parts found in {split}/ ({len(golds)} documents): {found}/{total} = {found / total:.3f}")
+        for part, (ok, n) in sorted(per_part.items()):
+            print(f"  {part:18} {ok:3}/{n:<3} {ok / n:.3f}")
+        if split == "tune":
+            for miss in missed:
+                print(f"  missed: {miss}")
+    assert found / total >= LETTER_GOLD_FLOORS[split]
+
+
 def test_letter_layouts_cover_the_body_once(corpus, corpus_conversions):
     """Every corpus document the letters step takes on: the layout covers the body once and the
     conversion keeps it (no fall-back to paragraphs). Validity and no loss of the converted files
