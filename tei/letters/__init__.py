@@ -60,6 +60,8 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
         return None
     built = [build_item(reader, item, index == 0) for index, item in enumerate(group_items(reader, presplit(reader, units)))]
     letter_items = [b for b in built if b.is_letter]
+    if len(letter_items) > 1:
+        letter_items = [b for b in letter_items if not b.empty] or letter_items[:1]
     if not letter_items:
         return None
     headless_only = not any(b.has_head for b in letter_items)
@@ -67,9 +69,11 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
     letters: list[Letter] = []
     for b in built:
         divs.extend(b.nodes)
-        if b.is_letter and not b.addressees and headless_only and b is letter_items[0]:
+        if not any(b is item for item in letter_items):
+            continue
+        if not b.addressees and headless_only and b is letter_items[0]:
             b.addressees = tuple(dict.fromkeys(title_addressees(facts.title)))
-        if b.is_letter and (b.has_head or b.addressees or len(letter_items) == 1):
+        if b.has_head or b.addressees or len(letter_items) == 1:
             title = b.head_text or (facts.title if b is letter_items[0] else "")
             letters.append(Letter(senders=senders(document, reader, b.signed_texts, title), addressees=b.addressees,
                                   when=b.when or (facts.header_date if len(letter_items) == 1 else None)))

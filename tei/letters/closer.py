@@ -20,6 +20,8 @@ from .units import Unit, cut, trim
 
 _FORMULA_HEAD = re.compile(r"^.{0,30}?(?:敬[礼札]|[大日近时刻春勋钧撰台]安|健康|万岁)[！!。]*")
 """A closing formula at the start of a paragraph OCR glued a signature to (此致同志的敬礼毛泽东)."""
+_BARE_SALUTE = re.compile(r"(?:[\u4e00-\u9fff]{0,8}的)?敬礼[！!。.]*")
+"""敬礼！, 革命的敬礼: a salute that may take a lead-in line before it (为了祖国的富强 / 敬礼！)."""
 _SHORT_SIGNATURE = 8
 """Longest short name-like line that anchors the closer when a date follows it."""
 
@@ -73,7 +75,7 @@ def _is_signature(reader: UnitReader, rest: list[Unit], k: int, last_content: bo
     """rest[k] signs the letter: a signature and its date, a signer's name with a date or a
     closing formula beside it, or a name-like line where the letter ends."""
     u = rest[k]
-    prev_closing = reader.closing_like(rest[k - 1])
+    prev_closing = reader.closes_before(rest, k)
     glued = reader.signed_split(u)
     if glued and (u.indented or prev_closing or reader.known_name_in(reader.text(u)[:glued.signature_end - u.start])
                   or len(re.sub(r"\s", "", reader.body[u.start:glued.signature_end])) <= 12):
@@ -154,7 +156,8 @@ def _unsigned_closing(reader: UnitReader, rest: list[Unit]) -> Closing:
     while c > 1 and reader.closing_like(content[c - 1]):
         c -= 1
     if c == j and date_node is None:
-        return Closing(body=content, notes=notes)
+        body_units, closer = split_tail(reader, content)  # …如妥，请批发。 with no signature
+        return Closing(body=body_units, closer=_closer(closer) if closer else None, notes=notes)
     body_units, closer = split_tail(reader, content[:c])
     closer += [Node("salute", u.start, u.end) for u in content[c:j]]
     if date_node is not None:
@@ -188,13 +191,24 @@ def _closer_start(reader: UnitReader, rest: list[Unit], anchor: int) -> int:
     c = anchor
     while c > 1:
         u = rest[c - 1]
+        if c > 2 and reader.closes_before(rest, c) and not reader.closing_like(u):
+            c -= 2  # 祝 / 好！
+            continue
         if not (reader.closing_like(u) or (
                 len(reader.text(u)) <= 10 and reader.signed_strength(u) == 1 and c - 2 >= 0
                 and (reader.closing_like(rest[c - 2]) or reader.tail_formula_start(rest[c - 2]) is not None)) or (
                 reader.plain_date(u) and c == anchor)):
             break
         c -= 1
+    if c > 1 and c < anchor and _BARE_SALUTE.fullmatch(reader.text(rest[c])) and _lead_in(reader, rest[c - 1]):
+        c -= 1  # 为了祖国的富强 / 敬礼！
     return c
+
+
+def _lead_in(reader: UnitReader, u: Unit) -> bool:
+    """A short phrase without a sentence's punctuation, leading into a bare 敬礼 on the next line."""
+    t = reader.text(u)
+    return u.kind is PartKind.PARAGRAPH and len(t) <= 15 and not any(c in t for c in "。！？!?；;：:")
 
 
 def _read_signatures(reader: UnitReader, rest: list[Unit], anchor: int, closer: list[Node],

@@ -2,6 +2,7 @@
 as none, a glued article or a division of notes."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import Correspondent, Node
@@ -11,8 +12,11 @@ from .correspondents import addressees
 from .nodes import notes_div, with_sections
 from .opener import Opening, read_opening
 from .reading import UnitReader
-from .titles import is_letter_title
+from .titles import fuzzy_prefix, is_letter_title
 from .units import Unit
+
+
+_ADDRESSED = re.compile(r"[给致复]|的(?:信|电)")
 
 
 @dataclass
@@ -26,18 +30,27 @@ class Item:
     when: str | None = None
     signed_texts: tuple[str, ...] = ()
     head_text: str = ""
+    empty: bool = False
+    """Heads and an opener only: the title over the letters that follow (…的两个电报)."""
 
 
 def build_item(reader: UnitReader, units: list[Unit], first: bool) -> Item:
     """The divisions of one item; `first` for the document's first item."""
     opening = read_opening(reader, units, first)
     head_text = opening.head_text(reader.body)
-    is_letter = bool(opening.salutes) or is_letter_title(head_text) or (first and not opening.heads)
-    if not opening.heads and not opening.salutes and not first:
-        is_letter = False
-    if not is_letter:
+    if not _is_letter(reader, opening, head_text, first):
         return _article(opening)
     return _letter(reader, opening, head_text, first)
+
+
+def _is_letter(reader: UnitReader, opening: Opening, head_text: str, first: bool) -> bool:
+    """An item is a letter when it opens with a salute or its title names a letter; the document's
+    first item also when it has no title or the document's own (a letter document's)."""
+    if opening.salutes or is_letter_title(head_text):
+        return True
+    if not first:
+        return False
+    return not opening.titles or fuzzy_prefix(head_text, reader.facts.title) is not None
 
 
 def _letter(reader: UnitReader, opening: Opening, head_text: str, first: bool) -> Item:
@@ -60,8 +73,19 @@ def _letter(reader: UnitReader, opening: Opening, head_text: str, first: bool) -
     letter_div = Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", letter_type(reader, head_text, first)),),
                       children=tuple(nodes))
     out = [letter_div] + ([notes_div(notes)] if notes else [])
-    return Item(out, True, bool(opening.heads), addressees(reader, opening.salutes, head_text),
-                opening.when or closing.when, tuple(closing.signed_texts), head_text)
+    return Item(out, True, bool(opening.titles), addressees(reader, opening.salutes, head_text),
+                opening.when or closing.when or _title_date(reader, head_text), tuple(closing.signed_texts),
+                head_text, empty=not rest)
+
+
+def _title_date(reader: UnitReader, head_text: str) -> str | None:
+    """The date a title gives the letter: at its start (八月十三日的电报) or before 给/致
+    (苏共中央一九六三年十一月二十九日给中共中央的信)."""
+    found = reader.find_date(head_text, reader.facts.header_date)
+    if found is None or not (found.start == 0 or _ADDRESSED.match(head_text, found.end)):
+        return None
+    return found.when
+
 
 
 def _article(opening: Opening) -> Item:
@@ -73,7 +97,7 @@ def _article(opening: Opening) -> Item:
     if not nodes:
         return Item([])
     div = Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", "article"),), children=tuple(nodes))
-    return Item([div], has_head=bool(opening.heads))
+    return Item([div], has_head=bool(opening.titles))
 
 
 def _opener(children: list[Node]) -> Node:

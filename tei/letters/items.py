@@ -19,6 +19,10 @@ from .units import Unit, cut
 _WIDE_GAP = re.compile(r"[\u3000 \xa0]{3,}")
 _OPEN_BRACKET = re.compile(r"[（(]")
 _ANNEX_PREFIX = re.compile(r"^附(?:件[一二三四五六七八九十\d]*)?[：:]\s*")
+_ANNEX_LINE = re.compile(r"(?:附(?:件|录)?[一二三四五六七八九十\d]*(?:[（(][一二三四五六七八九十\d]+[）)])?[：:]?|[〔［\[【(（]附件?[一二三四五六七八九十\d]*[〕］\]】)）])")
+"""A line announcing an enclosure: 附：, 附件（一）：, 附二：, 〔附件〕."""
+_SEVERAL_LETTERS = re.compile(r"(?:[两二三四五六七八九十几数多]+|一组)[封个份则件](?:信|书信|电报|电|复电|函)")
+"""A title announcing several letters: 两个电报, 三封信."""
 _GLUED_TITLE_BEFORE = re.compile(r"[。！？!?日」”）)\]】]$")
 """What ends the text a title was glued after (…十二月一日给徐特立同志的一封信)."""
 
@@ -127,15 +131,50 @@ def _next_item_head(reader: UnitReader, units: list[Unit], i: int, start: int) -
         return i  # the document's title again
     if u.kind is PartKind.HEADING and units[i - 1].kind is not PartKind.HEADING and i > start + 1 \
             and any(bodyish(reader, v) for v in units[start:i]) and (
-                not is_section(units[start], u) or opens_letter(reader, units, i)):
-        return i
+                not is_section(units[start], u) or opens_letter(reader, units, i)
+                or is_letter_title(reader.text(u))):
+        return _with_annex_line(reader, units, i, start)
     if letter_title_line(reader, u) and i + 1 < len(units) and (
             reader.salute_like(units[i + 1]) or reader.paren_date(units[i + 1])) \
             and i > start and any(bodyish(reader, v) for v in units[start:i]):
-        return i  # 附：某某的复信 / 某某同志： — a second letter in the same text
+        return _with_annex_line(reader, units, i, start)  # 附：某某的复信 / 某某同志： — a second letter
     if reader.paren_date(u):
         return _head_before_opening_date(reader, units, i, start)
+    if i > start + 1 and any(bodyish(reader, v) for v in units[start:i]) and _salute_after_closing(reader, units, i):
+        return i
+    if i > start and _titled_letter_line(reader, units, i):
+        return i
     return None
+
+
+def _with_annex_line(reader: UnitReader, units: list[Unit], i: int, start: int) -> int:
+    """i, or i - 1 when the unit before the head announces it as an enclosure (附件（一）：)."""
+    return i - 1 if i - 1 > start + 1 and annex_line(reader, units[i - 1]) else i
+
+
+def _salute_after_closing(reader: UnitReader, units: list[Unit], i: int) -> bool:
+    """A salutation right after a letter's signature and date, or after its closing date: the next
+    letter, without a title (…中共四川省委一九六一年五月八日 / 各市、地、州委：)."""
+    if i + 1 >= len(units) or not reader.salute_like(units[i]):
+        return False
+    prev = units[i - 1]
+    if reader.signed_split(prev) or (prev.indented and reader.signed_strength(prev)):
+        return True
+    dated = reader.date_unit(prev)
+    if not dated or dated.date_end - dated.date_start < 4:
+        return False
+    before = units[i - 2]
+    return reader.closing_like(before) or reader.signed_strength(before) == 2
+
+
+def _titled_letter_line(reader: UnitReader, units: list[Unit], i: int) -> bool:
+    """A letter's title line before its text: dated (八月十三日的电报), or one of the several letters
+    the document's title announces (…给蒋介石的两个电报)."""
+    u = units[i]
+    if i + 1 >= len(units) or not letter_title_line(reader, u) or not bodyish(reader, units[i + 1]):
+        return False
+    found = reader.find_date(reader.text(u), reader.facts.header_date)
+    return (found is not None and found.start == 0) or bool(_SEVERAL_LETTERS.search(reader.facts.title))
 
 
 def _head_before_opening_date(reader: UnitReader, units: list[Unit], i: int, start: int) -> int | None:
@@ -176,6 +215,11 @@ def _glued_head_at(reader: UnitReader, prev: Unit) -> int | None:
     return prev.start + k if k is not None else None
 
 
+def annex_line(reader: UnitReader, u: Unit) -> bool:
+    """A line that only announces an enclosure (附件（一）：, 〔附件〕): the head of what follows."""
+    return u.kind in (PartKind.PARAGRAPH, PartKind.HEADING) and bool(_ANNEX_LINE.fullmatch(reader.text(u)))
+
+
 def letter_title_line(reader: UnitReader, u: Unit) -> bool:
     """A paragraph that is the title of a letter (附：某某的复信, 给某某的信)."""
     if u.kind is not PartKind.PARAGRAPH:
@@ -204,7 +248,7 @@ def editorial_note(reader: UnitReader, u: Unit) -> bool:
     t = reader.text(u)
     if u.kind is not PartKind.PARAGRAPH or len(t) > 400 or reader.paren_date(u) or FOOTNOTE.match(t):
         return False
-    return bool(re.fullmatch(r"[（(\[【〔].*[）)\]】〕]", t, re.S) or re.match(r"(?:原?编者按|按语|按)[：:]", t))
+    return bool(re.fullmatch(r"[（(\[【〔〖].*[）)\]】〕〗]", t, re.S) or re.match(r"(?:原?编者按|按语|按)[：:]", t))
 
 
 def bodyish(reader: UnitReader, u: Unit) -> bool:

@@ -39,7 +39,7 @@ CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 FOOTNOTE = re.compile(r"^\s*(?:[\[［【〔]\s*\d{1,3}\s*[\]］】〕]|\(\d{1,3}\)|注\d{1,3}[:：])")
 """An editorial footnote's mark at the start of a part: [1], ［1］, (1), 注1："""
 SALUTE_START = re.compile(rf"^(?:{alternation('salute_openings')})")
-SALUTE_END = re.compile(rf"(?:{alternation('salute_endings')})(?:\[\d+\])?[:：，,]?$")
+SALUTE_END = re.compile(rf"(?:{alternation('salute_endings')})(?:\[\d+\])?(?:[:：，,]|——)?$")
 CLOSING_END = re.compile(rf"(?:{alternation('closing_endings')})[！!。.]*$")
 SIGN_MARK = re.compile(
     rf"(?:[（(]\s*签\S?\s*[）)]|[（(]\s*印\s*[）)]|[（(]\s*盖章\s*[）)]|同叩|(?:{alternation('signature_endings')})$)"

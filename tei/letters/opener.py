@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 
 from ..model import Node, PartKind
-from .items import editorial_note, letter_title_line
+from .items import annex_line, editorial_note, letter_title_line
 from .lexicon import SALUTE_END, SALUTE_START, SURNAMES, CJK_WORD, alternation
 from .nodes import dateline, paren_dateline, when_of
 from .reading import UnitReader
@@ -16,9 +17,12 @@ from .units import Unit, cut
 
 _NOT_VOCATIVE = re.compile(
     rf"(?:{alternation('not_vocative_endings')}|第[一二三四五六七八九十]+|[一二三四五六七八九十]+)$")
+_GLUED_VOCATIVE = re.compile(r"^([^。；;！!？?：:“”\"（）()—]{1,600}?)(?:[：:]|——)")
+"""A salutation and the colon (or dash: 德庆同志——收到了你的来信) OCR glued the first paragraph to."""
 _FORWARD = re.compile(r"(?:并转|转|并|并报|并告)$")
 """The end of a first salute line that goes on in the next (克勤院长并转 / 格平院长：)."""
 _MAX_HEADS = 4
+_BRACKETED_LINE = re.compile(r"[（(\[【〔〖].*[）)\]】〕〗]", re.S)
 
 
 @dataclass
@@ -28,6 +32,10 @@ class Opening:
     units: list[Unit]
     """The item's units, with a salutation glued to the first paragraph cut off it."""
     heads: list[Node] = field(default_factory=list)
+    """The elements before the opener: the title's head lines, editors' notes under it (heads too)
+    and the writer's name between them (a byline)."""
+    titles: list[Unit] = field(default_factory=list)
+    """The heads that are the title (not editors' notes)."""
     opener: list[Node] = field(default_factory=list)
     """byline, dateline and salute elements, in order."""
     salutes: list[Unit] = field(default_factory=list)
@@ -37,16 +45,15 @@ class Opening:
     """Index in `units` of the first unit after the opener."""
 
     def head_text(self, body: str) -> str:
-        return "".join(body[h.start:h.end] for h in self.heads)
+        """The title, its lines joined."""
+        return "".join(body[u.start:u.end] for u in self.titles)
 
 
 def read_opening(reader: UnitReader, units: list[Unit], first: bool) -> Opening:
     """Heads, byline, opening date line and salutes at the start of an item; `first` for the
     document's first item (which may be a letter without a head)."""
     opening = Opening(units=list(units))
-    count = _head_count(reader, units, first)
-    opening.heads = [Node("head", u.start, u.end) for u in units[:count]]
-    opening.next = count
+    _read_heads(reader, opening, first)
     _read_byline(reader, opening)
     _read_opening_date(reader, opening)
     if _may_hold_vocative(reader, opening, first):
@@ -55,34 +62,67 @@ def read_opening(reader: UnitReader, units: list[Unit], first: bool) -> Opening:
     return opening
 
 
-def _head_count(reader: UnitReader, units: list[Unit], first: bool) -> int:
-    """How many leading units are heads: headings, the title, short title lines before the opener."""
+def _read_heads(reader: UnitReader, opening: Opening, first: bool) -> None:
+    """The leading units that are heads: headings, the title, short title lines before the opener,
+    editors' notes under the title, and the writer's name between the title and such a note."""
+    units = opening.units
     i = 0
-    while i < len(units) and i < _MAX_HEADS and _is_head(reader, units, i, first):
+    while i < len(units) and i < _MAX_HEADS:
+        kind = _head_kind(reader, units, i, first)
+        if kind is None:
+            break
+        u = units[i]
+        opening.heads.append(Node("byline" if kind is _HeadKind.BYLINE else "head", u.start, u.end))
+        if kind is _HeadKind.TITLE:
+            opening.titles.append(u)
         i += 1
-    return i
+    opening.next = i
 
 
-def _is_head(reader: UnitReader, units: list[Unit], i: int, first: bool) -> bool:
-    """units[i] is one more head, given that units[:i] are heads."""
+class _HeadKind(Enum):
+    TITLE = "title"
+    NOTE = "note"
+    """An editors' note under the title: （全文）, [某某：某校学生], ## (本信署名…)."""
+    BYLINE = "byline"
+
+
+def _head_kind(reader: UnitReader, units: list[Unit], i: int, first: bool) -> _HeadKind | None:
+    """What units[i] is when it is one more head (units[:i] being heads), or None."""
     u = units[i]
     nxt = units[i + 1] if i + 1 < len(units) else None
     heads = i > 0
+    if i == 0 and annex_line(reader, u):
+        return _HeadKind.NOTE  # 附件（一）：, 〔附件〕 over the letter that follows
     if u.kind is PartKind.HEADING:
-        return True
+        if heads and reader.paren_date(u) and reader.paren_date(u).end() == len(reader.text(u)):
+            return None  # ## （一九五二年六月十七日）: the opening date line
+        return _HeadKind.NOTE if heads and _BRACKETED_LINE.fullmatch(reader.text(u)) else _HeadKind.TITLE
     if heads and editorial_note(reader, u):
-        return True  # [编者: 某某，某校学生] under the title
+        return _HeadKind.NOTE
     if heads and nxt is not None and (nxt.kind is PartKind.HEADING or editorial_note(reader, nxt)) and (
             reader.byline_like(u) or reader.signed_strength(u)):
-        return True  # the author between two headings
+        return _HeadKind.BYLINE  # the author between the title and a heading or an editors' note
+    return _HeadKind.TITLE if _is_title_line(reader, units, i, first) else None
+
+
+def _is_title_line(reader: UnitReader, units: list[Unit], i: int, first: bool) -> bool:
+    """units[i], a paragraph, is a line of the title (given that units[:i] are heads)."""
+    u = units[i]
+    nxt = units[i + 1] if i + 1 < len(units) else None
+    heads = i > 0
     titled = reader.title_like(u) or letter_title_line(reader, u)
     if heads and not titled:
         return False
+    if heads and units[0].kind is PartKind.HEADING and not letter_title_line(reader, u) and not (
+            u.split and fuzzy_prefix(reader.text(u), reader.facts.title) is not None):
+        return False  # under a `#` title, a plain line is its writer (不敢具名), not more title
     if reader.paren_date(u) or reader.salute_like(u) or (heads and reader.byline_like(u)) or (
             heads and reader.plain_date(u)):
         return False
     if u.split and fuzzy_prefix(reader.text(u), reader.facts.title) is not None:
         return True
+    if not heads and not first and letter_title_line(reader, u):
+        return True  # the title a later item begins with (八月十三日的电报)
     if titled and nxt is not None and (
             reader.paren_date(nxt) or (reader.salute_like(nxt) and (
                 reader.signed_strength(u) < 2 or is_letter_title(reader.text(u)))) or (
@@ -144,7 +184,7 @@ def glued_vocative(reader: UnitReader, u: Unit) -> int | None:
     if u.kind is not PartKind.PARAGRAPH:
         return None
     t = reader.text(u)
-    m = re.match(r"^([^。；;！!？?：:“”\"（）()]{1,600}?)[：:]", t)
+    m = _GLUED_VOCATIVE.match(t)
     if m and len(m.group(1)) > 40 and not (SALUTE_END.search(m.group(1)) and m.group(1).count("、") >= 3):
         return None  # a long addressee list (李济深、沈钧儒、…诸先生共鉴：) only
     if not m or m.end() >= len(t):

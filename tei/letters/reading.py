@@ -9,6 +9,7 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import replace
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..cndates import RHYME_DAYS, DateMatch, find_cn_date, may_start_date_by
@@ -18,26 +19,41 @@ from .lexicon import (
     BRACKETED, CLOSING_END, FOOTNOTE, PAREN_DATE, PLACES, SALUTE_END, SALUTE_START, SENTENCE, SIGN_MARK, SPACES,
     TIME_SUFFIX, alternation, is_surname_name,
 )
-from .titles import is_letter_title
+from .titles import is_document_title, is_letter_title
 from .units import Unit
 
 SIGNATURE_DATE_AT = 45
 """Furthest a signature's date starts in its line (苏共中央委员会 … 一九六三年十一月二十九日)."""
 DATELINE_DATE_AT = 12
 """Furthest a dateline's date starts, after a place (莫斯科，一九六三年…)."""
+_LONGEST_SIGNATURE = 45
+_LONGEST_SIGNATURES = 200
+"""Longest line of signatories, when a mark closes it (…等同叩, …同上)."""
 NOT_DATE_FOLLOW = "的之电以前后起至到，、是在"
 """A date followed by one of these is part of a sentence (八月六日的电报), not a date line."""
 
 _SOURCE_LINE = re.compile(
     r"^(?:注\s*释|注\s*解|附\s*注|根据.{0,30}(?:刊印|排印|印出|整理)|据.{0,20}(?:刊印|排印|印出)|"
     r"（?原载.{0,60}|（?选自.{0,60}|（?摘自.{0,60}|（?转引自.{0,60}|（?见.{0,40}|(?:来源|出处|资料来源)[：:].*|"
-    r"【[^】]{1,20}】|[～~—─\-＝=＊*·•]{3,}.*)$"
+    r"【[^】]{1,20}】|[～~—─\-＝=＊*·•]{3,}.*|根据.{0,40}出版的?|《[^》]{1,40}》(?:刊印|排印|印出)。?)$"
 )
 """An editors' source line or rule after a letter (根据手稿刊印, 原载…, ——)."""
-_CLOSING_START = re.compile(rf"^(?:{alternation('closing_openings')}|致$)")
+_CLOSING_START = re.compile(rf"^(?:我们?|并)?(?:{alternation('closing_openings')}|致$)")
+"""A closing formula's start, after an optional subject (我预祝你们…, 并祝…)."""
 _TAIL_FORMULA = re.compile(rf"^(?:{alternation('tail_formulas')}|致$)")
 _TAIL_END = re.compile(rf"(?:{alternation('tail_endings')})[！!。]*$")
+_REQUEST_CLAUSE = re.compile(
+    rf"(?:^|[，,。！？!?]\s*)((?:{alternation('request_openings')})[，,]?\s*请[^，。！？]{{0,6}}?(?:{alternation('request_endings')})"
+    r"(?:[，,][^，。！？]{0,12})?[。！!]*)\s*$")
+"""A request for a reply or instructions that closes the body (…，妥否，请批示。 / 如妥，请批发。)."""
+_BARE_OPENING = re.compile(r"(?:此致|敬祝|祝|顺祝|即祝|顺颂|即颂|敬颂|即问|顺问|此问|致以)[，,：:]?")
+"""A closing formula's first word alone on its line, its wish on the next (祝 / 好！)."""
+_CLOSING_CLAUSE = re.compile(r"[，,]\s*((?:即|顺|并|此|敬)(?:问|颂|致|请|祝|候)[：:]?)\s*$")
+_CLAUSE = re.compile(r"([^，,]+)[，,]?")
+_AWAIT_CLAUSE = re.compile(r"[\u4e00-\u9fff]候(?:明教|佳音|回音|赐复|示复|复音|教益)[。！!]*$")
+"""伫候明教, 静候佳音: awaiting the answer, the last clause of the last sentence."""
 _NOT_SALUTE = re.compile(rf"(?:{alternation('not_salute_endings')})[：:]$")
+_PLACE_TO_END = re.compile(r"\s*(于[\u4e00-\u9fff]{2,12})[。.]?$")
 _PLACE_AFTER_DATE = re.compile(
     r"\s*于(?:%s|[\u4e00-\u9fff]{2})" % "|".join(place for place in PLACES if len(place) >= 3))
 _GARBLED_DATE_REST = re.compile(r"[\s、，,至到—\-－~～0-9０-９一二三四五六七八九十廿卅〇○零年月日号春夏秋冬初底末上中下旬半]")
@@ -66,10 +82,10 @@ def salute_shape(t: str, lenient: bool) -> bool:
         return True
     if _NOT_SALUTE.search(t):
         return False
-    inner = t.rstrip("：:，,")
+    inner = t.rstrip("：:，,—")
     if any(c in inner for c in "。！？!?；;"):
         return False
-    ends_colon = t.endswith(("：", ":"))
+    ends_colon = t.endswith(("：", ":", "——"))
     if SALUTE_START.match(t) and len(t) <= 80:
         return True
     if ends_colon and ("，" in inner or "," in inner):
@@ -166,6 +182,16 @@ class UnitReader:
             return False
         return all(_CLOSING_START.match(s.strip()) or CLOSING_END.search(s.strip()) for s in sentences)
 
+    def closes_before(self, units: Sequence[Unit], k: int) -> bool:
+        """The units just before units[k] are a closing formula: one closing line (此致敬礼！), or a
+        bare opening formula and the short wish on the next line (祝 / 好！)."""
+        if k >= 1 and self.closing_like(units[k - 1]):
+            return True
+        if k < 2 or not _BARE_OPENING.fullmatch(self.text(units[k - 2])):
+            return False
+        wish = self.text(units[k - 1])
+        return units[k - 1].kind is PartKind.PARAGRAPH and len(wish) <= 12 and not any(c in wish for c in "。？?；;：:")
+
     def known_name_in(self, t: str) -> bool:
         """A name from the header or title occurs in `t`, allowing one OCR error in three characters."""
         t = SPACES.sub("", t)
@@ -193,9 +219,11 @@ class UnitReader:
         if len(after) > 30 and not FOOTNOTE.match(after) and after[:1] not in "（(" and not (
                 found.start <= 12 and (self.known_name_in(t[:found.start]) or SIGN_MARK.search(t[:found.start]))):
             return None  # a date inside a sentence, unless a known signer precedes it (毛泽东十二月二十日夜你写的…)
-        if t[found.end:found.end + 1] in tuple(NOT_DATE_FOLLOW) and found.end < len(t):
-            return None
         sig = t[:found.start]
+        follow = t[found.end:found.end + 1]
+        if follow and follow in NOT_DATE_FOLLOW and not (
+                follow in "，," and (u.indented or self.known_name_in(sig))):
+            return None  # 八月六日的…: a date inside a sentence; 毛泽东十二月二十六日，我的生辰…: signed
         if sig.endswith(("（", "(")):
             sig = sig[:-1]  # 苏金伞上（一九四三年）十一月十日: the bracket opens the dateline
         if t[:1] in "（(" or not re.search(r"[\u4e00-\u9fff]", sig) or not self._signature_text(
@@ -204,7 +232,7 @@ class UnitReader:
         if _TIME_WORD_BEFORE.search(sig.strip()) and not sig.strip().endswith("上"):
             return None  # 今年7月…: a time phrase, not a signature
         known = self.known_name_in(sig) or SIGN_MARK.search(sig.strip())
-        if not known and not re.search(r"[日号目曰白自口]$|[0-9][.．][0-9]", t[found.start:found.end]):
+        if not known and not re.search(r"[日号目曰白自口]$|[0-9][.．、·][0-9]", t[found.start:found.end]):
             return None  # a name-like word before a month alone (no day) is too weak
         return SignedSplit(u.start + len(sig.rstrip()), u.start + found.start, u.start + found.end)
 
@@ -224,13 +252,15 @@ class UnitReader:
 
     def signed_strength(self, u: Unit) -> int:
         """2: a signature by name or mark; 1: a short name-like line; 0: not a signature."""
-        t = SPACES.sub("", self.text(u))
-        if u.kind is not PartKind.PARAGRAPH or not t or len(t) > 45 or self.is_note(u) or self.date_unit(u) \
-                or self.closing_like(u):
+        t = SPACES.sub("", self.text(u)).rstrip("。.")
+        if u.kind is not PartKind.PARAGRAPH or not t or len(t) > _LONGEST_SIGNATURES or self.is_note(u) \
+                or self.date_unit(u) or self.closing_like(u):
             return 0
         outside = BRACKETED.sub("", t)
         if any(c in outside for c in "。！？!?；;：:，,、“”\"《》"):
             return 0
+        if len(t) > _LONGEST_SIGNATURE:
+            return 2 if SIGN_MARK.search(t) else 0  # 毛泽东 朱德 张国焘 …率中国人民红军二十八万人同上
         if self.known_name_in(t) or SIGN_MARK.search(t):
             return 2
         if len(re.sub(r"[·•．.\-—…]", "", outside)) <= 20:
@@ -240,8 +270,8 @@ class UnitReader:
     def date_unit(self, u: Unit) -> DateSpan | None:
         """The closing date the unit begins with, and where its line ends."""
         t = self.text(u)
-        if len(t) == 1 and t in RHYME_DAYS:
-            return DateSpan(u.start, u.end, u.end)
+        if t[:1] in RHYME_DAYS and t[1:] in ("", "日"):
+            return DateSpan(u.start, u.end, u.end)  # 佳, 微日: a telegram's day code
         if not may_start_date_by(t, DATELINE_DATE_AT):
             return None
         found = self.find_date(t, self.facts.header_date)
@@ -262,12 +292,21 @@ class UnitReader:
             if more is not None and more.start == 0:
                 end += more.end
         end += TIME_SUFFIX.match(t[end:]).end()
-        place = _PLACE_AFTER_DATE.match(t[end:])
-        if place:
-            end += place.end()
+        end += self.place_after_date(t[end:])
         while end < len(t) and t[end] in "！!.。":
             end += 1
         return DateSpan(u.start + found.start, u.start + found.end, u.start + end)
+
+    def place_after_date(self, rest: str) -> int:
+        """Length of the place written after a date (于延安, 于峡江县, 于郑州汽车制造厂) at the start of `rest`.
+
+        The rest of the line when it is a short name, else a known place, else two characters:
+        the title of the next document may follow (…于延安与北方青年的谈话)."""
+        whole = _PLACE_TO_END.match(rest)
+        if whole and not is_document_title(whole.group(1)):
+            return whole.end()
+        place = _PLACE_AFTER_DATE.match(rest)
+        return place.end() if place else 0
 
     def plain_date(self, u: Unit) -> bool:
         """A line that is only a date (一九四九年二月二日), as under a title."""
@@ -277,24 +316,49 @@ class UnitReader:
     def tail_formula_start(self, u: Unit) -> int | None:
         """Body offset where closing formulas end a paragraph (…。特电布复，敬表欢迎。)."""
         t = self.text(u)
-        spans = [m.span() for m in SENTENCE.finditer(t)]
-        start = None
-        for s, e in reversed(spans):
-            sentence = t[s:e].strip()
-            if _TAIL_FORMULA.match(sentence) or (start is not None and CLOSING_END.search(sentence)
-                                                  and len(sentence) <= 20) or (
-                    len(sentence) <= 12 and _TAIL_END.search(sentence)) or (
-                    len(sentence) <= 30 and re.search(r"万岁[！!]+$", sentence)):
-                start = s
-                continue
-            break
+        start = _formula_sentences_start(t)
         if start is None:
-            # a closing clause after the last comma (…即为奉上也，即问：)
-            clause = re.search(r"[，,]\s*((?:即|顺|并|此|敬)(?:问|颂|致|请|祝|候)[：:]?)\s*$", t)
-            if clause:
-                start = clause.start(1)
+            start = _formula_clauses_start(t)
         if start is None or start == 0:
             return None
         while start < len(t) and t[start].isspace():
             start += 1
         return u.start + start
+
+
+def _formula_sentences_start(t: str) -> int | None:
+    """Where the run of closing-formula sentences at the end of `t` begins (特电布复，敬表欢迎。)."""
+    start = None
+    for s, e in reversed([m.span() for m in SENTENCE.finditer(t)]):
+        sentence = t[s:e].strip()
+        if _TAIL_FORMULA.match(sentence) or (start is not None and CLOSING_END.search(sentence)
+                                              and len(sentence) <= 20) or (
+                len(sentence) <= 12 and _TAIL_END.search(sentence)) or (
+                len(sentence) <= 30 and re.search(r"万岁[！!]+$", sentence)) or _AWAIT_CLAUSE.search(sentence):
+            start = s
+            continue
+        break
+    return start
+
+
+def _formula_clauses_start(t: str) -> int | None:
+    """Where closing formulas begin inside the last sentence of `t`, after a comma: a closing clause
+    (…即为奉上也，即问：), a request (…，妥否，请批示。), or a run of formula clauses that opens with a
+    closing verb (…我很爱读，肃此，敬颂吉安。)."""
+    clause = _CLOSING_CLAUSE.search(t) or _REQUEST_CLAUSE.search(t)
+    if clause:
+        return clause.start(1)
+    last = list(SENTENCE.finditer(t))
+    if not last:
+        return None
+    s, e = last[-1].span()
+    start, opened = None, False
+    for m in reversed(list(_CLAUSE.finditer(t, s, e))):
+        clause_text = m.group(1).strip()
+        if _TAIL_FORMULA.match(clause_text):
+            start, opened = m.start(1), True
+        elif len(clause_text) <= 12 and (_TAIL_END.search(clause_text) or CLOSING_END.search(clause_text)):
+            start = m.start(1)
+        else:
+            break
+    return start if opened else None

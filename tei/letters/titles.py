@@ -40,6 +40,12 @@ def is_letter_title(title: str) -> bool:
     return bool(_LETTER_TITLE.search(title))
 
 
+def is_document_title(text: str) -> bool:
+    """A letter's title or another text's (…的谈话, …的指示): what may follow a date when OCR glued
+    the next document on."""
+    return is_letter_title(text) or bool(_OTHER_TITLE.search(text))
+
+
 def strip_title_tail(title: str) -> str:
     """The title without the quotes, marks and note numbers OCR left at its end."""
     return _TITLE_TAIL.sub("", title)
