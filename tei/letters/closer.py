@@ -23,6 +23,8 @@ _FORMULA_HEAD = re.compile(r"^.{0,30}?(?:敬[礼札]|[大日近时刻春勋钧�
 _BARE_SALUTE = re.compile(r"(?:[\u4e00-\u9fff]{0,8}的)?敬礼[！!。.]*")
 """敬礼！, 革命的敬礼: a salute that may take a lead-in line before it (为了祖国的富强 / 敬礼！)."""
 _SHORT_SIGNATURE = 8
+_MOST_SIGNATORY_LINES = 8
+_SHORT_LAST_LINE = 15
 """Longest short name-like line that anchors the closer when a date follows it."""
 
 
@@ -68,6 +70,10 @@ def find_signature(reader: UnitReader, rest: list[Unit]) -> int | None:
     for k in range(1, n) if n > 1 else ():
         if not reader.is_note(rest[k]) and _is_signature(reader, rest, k, notes_only_from[k + 1]):
             return k
+    last = next((k for k in range(n - 1, 0, -1) if not reader.is_note(rest[k])), None)
+    if last is not None and len(reader.text(rest[last])) <= _SHORT_LAST_LINE and reader.closes_before(rest, last) \
+            and not reader.closing_like(rest[last]) and rest[last].kind is PartKind.PARAGRAPH:
+        return last  # 祝 / 好！ / 6·6放。: the short line after the closing formula signs the letter
     return None
 
 
@@ -83,6 +89,8 @@ def _is_signature(reader: UnitReader, rest: list[Unit], k: int, last_content: bo
     strength = reader.signed_strength(u)
     if not strength:
         return False
+    if _signatories_then_date(reader, rest, k):
+        return True
     nxt = rest[k + 1] if k + 1 < len(rest) else None
     next_date = nxt is not None and reader.date_unit(nxt) is not None
     if strength == 2:
@@ -90,6 +98,17 @@ def _is_signature(reader: UnitReader, rest: list[Unit], k: int, last_content: bo
             nxt is not None and reader.signed_strength(nxt) == 2)
     return next_date or (u.indented and (prev_closing or last_content)) or (
         (prev_closing or reader.plain_date(rest[k - 1])) and last_content)
+
+
+def _signatories_then_date(reader: UnitReader, rest: list[Unit], k: int) -> bool:
+    """rest[k] begins a run of signature lines, one signer each, that a date line closes
+    (中国共产党中央委员会主席 毛泽东 / …副主席 林 彪 / …总理 周恩来 / 一九六九年…于北京)."""
+    for m in range(k + 1, min(k + _MOST_SIGNATORY_LINES, len(rest))):
+        if reader.date_unit(rest[m]) or reader.signed_split(rest[m]):
+            return m > k + 1 or bool(reader.signed_split(rest[m]))
+        if not reader.signed_strength(rest[m]):
+            return False
+    return False
 
 
 def split_signature_glue(reader: UnitReader, rest: list[Unit]) -> list[Unit]:

@@ -21,6 +21,8 @@ _OPEN_BRACKET = re.compile(r"[（(]")
 _ANNEX_PREFIX = re.compile(r"^附(?:件[一二三四五六七八九十\d]*)?[：:]\s*")
 _ANNEX_LINE = re.compile(r"(?:附(?:件|录)?[一二三四五六七八九十\d]*(?:[（(][一二三四五六七八九十\d]+[）)])?[：:]?|[〔［\[【(（]附件?[一二三四五六七八九十\d]*[〕］\]】)）])")
 """A line announcing an enclosure: 附：, 附件（一）：, 附二：, 〔附件〕."""
+_LOOKBACK = 40
+"""How far back a closed letter is looked for before a salutation that opens the next one."""
 _SEVERAL_LETTERS = re.compile(r"(?:[两二三四五六七八九十几数多]+|一组)[封个份则件](?:信|书信|电报|电|复电|函)")
 """A title announcing several letters: 两个电报, 三封信."""
 _GLUED_TITLE_BEFORE = re.compile(r"[。！？!?日」”）)\]】]$")
@@ -140,7 +142,7 @@ def _next_item_head(reader: UnitReader, units: list[Unit], i: int, start: int) -
         return _with_annex_line(reader, units, i, start)  # 附：某某的复信 / 某某同志： — a second letter
     if reader.paren_date(u):
         return _head_before_opening_date(reader, units, i, start)
-    if i > start + 1 and any(bodyish(reader, v) for v in units[start:i]) and _salute_after_closing(reader, units, i):
+    if i > start + 1 and any(bodyish(reader, v) for v in units[start:i]) and _salute_after_closing(reader, units, i, start):
         return i
     if i > start and _titled_letter_line(reader, units, i):
         return i
@@ -152,19 +154,31 @@ def _with_annex_line(reader: UnitReader, units: list[Unit], i: int, start: int) 
     return i - 1 if i - 1 > start + 1 and annex_line(reader, units[i - 1]) else i
 
 
-def _salute_after_closing(reader: UnitReader, units: list[Unit], i: int) -> bool:
-    """A salutation right after a letter's signature and date, or after its closing date: the next
-    letter, without a title (…中共四川省委一九六一年五月八日 / 各市、地、州委：)."""
+def _salute_after_closing(reader: UnitReader, units: list[Unit], i: int, start: int) -> bool:
+    """A salutation after a letter's close: right after its signature and date, its closing date or
+    its closing formula (…中共四川省委一九六一年五月八日 / 各市、地、州委：), or further on, with
+    the text that follows it, once the current item has closed or announced an enclosure: the next
+    letter, without a title."""
     if i + 1 >= len(units) or not reader.salute_like(units[i]):
         return False
-    prev = units[i - 1]
-    if reader.signed_split(prev) or (prev.indented and reader.signed_strength(prev)):
+    if _closes(reader, units, i - 1, start):
         return True
-    dated = reader.date_unit(prev)
-    if not dated or dated.date_end - dated.date_start < 4:
+    return bodyish(reader, units[i + 1]) and any(
+        _closes(reader, units, k, start) or annex_line(reader, units[k])
+        for k in range(max(start + 1, i - _LOOKBACK), i - 1))
+
+
+def _closes(reader: UnitReader, units: list[Unit], k: int, start: int) -> bool:
+    """units[k] ends a letter: a signature and date, a right-aligned signature, a closing formula,
+    or a full date under a signature or a closing formula."""
+    u = units[k]
+    if reader.signed_split(u) or (u.indented and reader.signed_strength(u)) or reader.ends_signed(u) \
+            or reader.closing_like(u):
+        return True
+    dated = reader.date_unit(u)
+    if not dated or dated.date_end - dated.date_start < 4 or k - 1 < start:
         return False
-    before = units[i - 2]
-    return reader.closing_like(before) or reader.signed_strength(before) == 2
+    return reader.closing_like(units[k - 1]) or reader.signed_strength(units[k - 1]) == 2
 
 
 def _titled_letter_line(reader: UnitReader, units: list[Unit], i: int) -> bool:

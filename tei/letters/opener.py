@@ -22,6 +22,7 @@ _GLUED_VOCATIVE = re.compile(r"^([^。；;！!？?：:“”\"（）()—]{1,600
 _FORWARD = re.compile(r"(?:并转|转|并|并报|并告)$")
 """The end of a first salute line that goes on in the next (克勤院长并转 / 格平院长：)."""
 _MAX_HEADS = 4
+_LONGEST_BYLINE = 15
 _BRACKETED_LINE = re.compile(r"[（(\[【〔〖].*[）)\]】〕〗]", re.S)
 
 
@@ -139,9 +140,17 @@ def _read_byline(reader: UnitReader, opening: Opening) -> None:
     u, nxt = units[i], units[i + 1]
     if (reader.byline_like(u) or reader.signed_strength(u)) and not reader.salute_like(u) \
             and not reader.paren_date(u) and not reader.date_unit(u) and (
-                reader.known_name_in(reader.text(u)) or reader.salute_like(nxt) or reader.paren_date(nxt)):
+                reader.known_name_in(reader.text(u)) or reader.salute_like(nxt) or reader.paren_date(nxt)
+                or _under_heading_title(reader, opening, u)):
         opening.opener.append(Node("byline", u.start, u.end))
         opening.next += 1
+
+
+def _under_heading_title(reader: UnitReader, opening: Opening, u: Unit) -> bool:
+    """A person's name right under a `#` title: the export's byline (林彪, 章士钊), whatever follows."""
+    first = opening.heads[0]
+    return opening.units[0].kind is PartKind.HEADING and first.tag == "head" and len(opening.heads) == 1 \
+        and reader.byline_like(u) and len(reader.text(u)) <= _LONGEST_BYLINE
 
 
 def _read_opening_date(reader: UnitReader, opening: Opening) -> None:

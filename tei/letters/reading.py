@@ -16,7 +16,7 @@ from ..cndates import RHYME_DAYS, DateMatch, find_cn_date, may_start_date_by
 from ..model import Document, PartKind
 from .facts import Facts
 from .lexicon import (
-    BRACKETED, CLOSING_END, FOOTNOTE, PAREN_DATE, PLACES, SALUTE_END, SALUTE_START, SENTENCE, SIGN_MARK, SPACES,
+    BRACKETED, CLOSING_END, FOOTNOTE, PAREN_DATE, PLACES, SALUTE_END, SALUTE_START, SENTENCE, SENTENCE_END, SIGN_MARK, SPACES,
     TIME_SUFFIX, alternation, is_surname_name,
 )
 from .titles import is_document_title, is_letter_title
@@ -26,6 +26,7 @@ SIGNATURE_DATE_AT = 45
 """Furthest a signature's date starts in its line (苏共中央委员会 … 一九六三年十一月二十九日)."""
 DATELINE_DATE_AT = 12
 """Furthest a dateline's date starts, after a place (莫斯科，一九六三年…)."""
+_MOST_ADDRESSEES = 20
 _LONGEST_SIGNATURE = 45
 _LONGEST_SIGNATURES = 200
 """Longest line of signatories, when a mark closes it (…等同叩, …同上)."""
@@ -46,7 +47,8 @@ _REQUEST_CLAUSE = re.compile(
     rf"(?:^|[，,。！？!?]\s*)((?:{alternation('request_openings')})[，,]?\s*请[^，。！？]{{0,6}}?(?:{alternation('request_endings')})"
     r"(?:[，,][^，。！？]{0,12})?[。！!]*)\s*$")
 """A request for a reply or instructions that closes the body (…，妥否，请批示。 / 如妥，请批发。)."""
-_BARE_OPENING = re.compile(r"(?:此致|敬祝|祝|顺祝|即祝|顺颂|即颂|敬颂|即问|顺问|此问|致以)[，,：:]?")
+_BARE_OPENING = re.compile(
+    r"(?:[^。！？!?]{0,8}[，,]\s*)?(?:此致|敬祝|祝(?:你们?|您)?|顺祝|即祝|顺颂|即颂|敬颂|即问|顺问|此问|致以)[，,：:]?")
 """A closing formula's first word alone on its line, its wish on the next (祝 / 好！)."""
 _CLOSING_CLAUSE = re.compile(r"[，,]\s*((?:即|顺|并|此|敬)(?:问|颂|致|请|祝|候)[：:]?)\s*$")
 _CLAUSE = re.compile(r"([^，,]+)[，,]?")
@@ -82,10 +84,14 @@ def salute_shape(t: str, lenient: bool) -> bool:
         return True
     if _NOT_SALUTE.search(t):
         return False
+    if _exclaimed_salute(t):
+        return True
     inner = t.rstrip("：:，,—")
-    if any(c in inner for c in "。！？!?；;"):
+    if any(c in inner for c in "。！？!?"):
         return False
     ends_colon = t.endswith(("：", ":", "——"))
+    if any(c in inner for c in "；;"):
+        return ends_colon and _address_list(inner)
     if SALUTE_START.match(t) and len(t) <= 80:
         return True
     if ends_colon and ("，" in inner or "," in inner):
@@ -100,6 +106,23 @@ def salute_shape(t: str, lenient: bool) -> bool:
     if lenient and len(t) <= 40 and SALUTE_END.search(t):
         return True
     return False
+
+
+def _exclaimed_salute(t: str) -> bool:
+    """An address closed by an exclamation mark (亲爱的全体老师们、同学们、工人同志们！)."""
+    core = t.rstrip("！!")
+    if core == t or len(t) > 40 or any(c in core for c in "。！？!?；;：:"):
+        return False
+    if _CLOSING_START.match(core) or CLOSING_END.search(core):
+        return False  # 致以同志的敬礼！
+    return bool(SALUTE_START.match(core) or SALUTE_END.search(core))
+
+
+def _address_list(inner: str) -> bool:
+    """Addressees listed in groups split by semicolons (各中央局…；各军区党委…)."""
+    pieces = re.split(r"[，,；;]", inner)
+    return len(pieces) <= _MOST_ADDRESSEES and all(0 < len(p.strip()) <= 24 for p in pieces) \
+        and any(SALUTE_END.search(p.strip()) for p in pieces)
 
 
 class UnitReader:
@@ -175,8 +198,8 @@ class UnitReader:
     def closing_like(self, u: Unit) -> bool:
         """Every sentence of the unit is a closing formula (此致, 敬礼！, 祝好)."""
         t = self.text(u)
-        if len(t) > 100 or u.kind is not PartKind.PARAGRAPH or FOOTNOTE.match(t):
-            return False
+        if len(t) > 100 or u.kind not in (PartKind.PARAGRAPH, PartKind.HEADING) or FOOTNOTE.match(t):
+            return False  # a heading too: the export may print a closing line as one (## 再谈，祝你)
         sentences = [s for s in SENTENCE.findall(t) if s.strip()]
         if not sentences:
             return False
@@ -191,6 +214,17 @@ class UnitReader:
             return False
         wish = self.text(units[k - 1])
         return units[k - 1].kind is PartKind.PARAGRAPH and len(wish) <= 12 and not any(c in wish for c in "。？?；;：:")
+
+    def ends_signed(self, u: Unit) -> bool:
+        """The unit ends with a signature and its date after its last sentence (“印发各同志。毛泽东 八月三日”)."""
+        t = self.text(u)
+        ends = [m.end() for m in SENTENCE_END.finditer(t) if m.end() < len(t)]
+        if not ends:
+            return False
+        s, e = u.start + ends[-1], u.end
+        while s < e and self.body[s].isspace():
+            s += 1
+        return s < e and bool(self.signed_split(u.span(s, e)))
 
     def known_name_in(self, t: str) -> bool:
         """A name from the header or title occurs in `t`, allowing one OCR error in three characters."""
@@ -252,7 +286,9 @@ class UnitReader:
 
     def signed_strength(self, u: Unit) -> int:
         """2: a signature by name or mark; 1: a short name-like line; 0: not a signature."""
-        t = SPACES.sub("", self.text(u)).rstrip("。.")
+        t = SPACES.sub("", self.text(u))
+        if t.endswith("。") and (is_surname_name(t[-4:-1]) or is_surname_name(t[-3:-1])):
+            t = t[:-1]  # 你的弟弟陈安能。: a name with a full stop
         if u.kind is not PartKind.PARAGRAPH or not t or len(t) > _LONGEST_SIGNATURES or self.is_note(u) \
                 or self.date_unit(u) or self.closing_like(u):
             return 0
