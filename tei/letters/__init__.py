@@ -27,10 +27,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Document, Letter, Node, Part, Structure
-from .correspondents import senders, title_addressees
-from .facts import document_facts
+from .correspondents import resolved, senders, title_addressees, title_senders
+from .facts import Facts, document_facts
 from .item import build_item
-from .items import group_items, presplit
+from .items import SEVERAL_LETTERS, group_items, presplit
+from .people import People, surname_run
 from .nodes import NOTES_DIV_TYPE
 from .reading import UnitReader
 from .titles import LETTER_TAGS, is_letter_document, is_letter_title
@@ -39,12 +40,14 @@ from .units import units_of
 __all__ = ["LETTER_TAGS", "NOTES_DIV_TYPE", "find_letters", "is_letter_document", "is_letter_title"]
 
 
-def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
+def find_letters(document: Document, parts: Sequence[Part], known_people: Sequence[str] = ()) -> Structure | None:
     """The letter structure of `document`, or None when it is not a letter.
 
     Args:
         document: the document as read.
         parts: its blank-line separated parts (`structure.split_parts`).
+        known_people: full names of people the caller knows the document concerns (a user's list),
+            used with the document's own names to resolve the correspondents' short forms.
 
     Returns:
         A Structure whose divs cover the whole body (one `div type="letter"` per letter, other
@@ -58,7 +61,9 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
     units = units_of(document.body, parts)
     if not units:
         return None
-    built = [build_item(reader, item, index == 0) for index, item in enumerate(group_items(reader, presplit(reader, units)))]
+    people = document_people(document, facts, known_people)
+    built = [build_item(reader, item, index == 0, people)
+             for index, item in enumerate(group_items(reader, presplit(reader, units)))]
     letter_items = [b for b in built if b.is_letter]
     if len(letter_items) > 1:
         letter_items = [b for b in letter_items if not b.empty] or letter_items[:1]
@@ -71,10 +76,26 @@ def find_letters(document: Document, parts: Sequence[Part]) -> Structure | None:
         divs.extend(b.nodes)
         if not any(b is item for item in letter_items):
             continue
-        if not b.addressees and headless_only and b is letter_items[0]:
-            b.addressees = tuple(dict.fromkeys(title_addressees(facts.title)))
+        if not b.addressees and (headless_only and b is letter_items[0] or _several_letters(facts.title)):
+            b.addressees = tuple(dict.fromkeys(resolved(title_addressees(built[0].head_text or facts.title), people)))
         if b.has_head or b.addressees or len(letter_items) == 1:
             title = b.head_text or (facts.title if b is letter_items[0] else "")
-            letters.append(Letter(senders=senders(document, reader, b.signed_texts, title), addressees=b.addressees,
-                                  when=b.when or (facts.header_date if len(letter_items) == 1 else None)))
+            letters.append(Letter(senders=senders(document, b.signed_texts, title, people), addressees=b.addressees,
+                                  when=b.when or (facts.header_date if len(letter_items) == 1 else None),
+                                  place=b.place))
     return Structure(divs=tuple(divs), letters=tuple(letters))
+
+
+def document_people(document: Document, facts: Facts, known_people: Sequence[str] = ()) -> People:
+    """The people `document` knows: its names (authors, tags, title) and the title's correspondents,
+    its title and body, the archive's 人物 tags when the input carries them, and `known_people`."""
+    title = document.header.title
+    named = [c.name for c in title_addressees(title) + title_senders(title) if not c.is_org]
+    names = [*facts.names, *(n for n in named if not surname_run(n))]
+    typed = [tag.name for tag in getattr(document.header, "typed_tags", ()) if getattr(tag, "type", "") == "人物"]
+    return People(names, (title, document.body), known=(*typed, *known_people))
+
+
+def _several_letters(title: str) -> bool:
+    """…给蒋介石的两个电报: every letter of the document goes to the title's addressees."""
+    return bool(SEVERAL_LETTERS.search(title))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Node, PartKind
 from .lexicon import SENTENCE_END
-from .nodes import dateline, when_of
+from .nodes import dateline, place_line, place_of, when_of
 from .postscript import build_postscript
 from .reading import UnitReader
 from .units import Unit, cut, trim
@@ -22,6 +22,8 @@ _FORMULA_HEAD = re.compile(r"^.{0,30}?(?:敬[礼札]|[大日近时刻春勋钧�
 """A closing formula at the start of a paragraph OCR glued a signature to (此致同志的敬礼毛泽东)."""
 _BARE_SALUTE = re.compile(r"(?:[\u4e00-\u9fff]{0,8}的)?敬礼[！!。.]*")
 """敬礼！, 革命的敬礼: a salute that may take a lead-in line before it (为了祖国的富强 / 敬礼！)."""
+_SIGNED_PLACE = re.compile(r"于([\u4e00-\u9fff]{2,8})$")
+"""…于建宁: the place at the end of a signature without a date."""
 _SHORT_SIGNATURE = 8
 _MOST_SIGNATORY_LINES = 8
 _SHORT_LAST_LINE = 15
@@ -40,6 +42,8 @@ class Closing:
     """The text of each signature, for the senders."""
     when: str | None = None
     """@when of the closing date line."""
+    place: str | None = None
+    """The place a closing date line (or the signature) names: where the letter was written."""
 
 
 def read_closing(reader: UnitReader, rest: list[Unit]) -> Closing:
@@ -182,7 +186,8 @@ def _unsigned_closing(reader: UnitReader, rest: list[Unit]) -> Closing:
     if date_node is not None:
         closer.append(date_node)
     return Closing(body=body_units, closer=_closer(closer), notes=notes,
-                   when=when_of(date_node) if date_node is not None else None)
+                   when=when_of(date_node) if date_node is not None else None,
+                   place=place_of(date_node, reader.body) if date_node is not None else None)
 
 
 def _signed_closing(reader: UnitReader, rest: list[Unit], anchor: int) -> Closing:
@@ -198,10 +203,11 @@ def _signed_closing(reader: UnitReader, rest: list[Unit], anchor: int) -> Closin
     signed_texts: list[str] = []
     k, trailing = _read_signatures(reader, rest, anchor, closer, signed_texts)
     when = next((value for node in closer if node.tag == "dateline" and (value := when_of(node))), None)
+    place = next((value for node in closer if node.tag == "dateline" and (value := place_of(node, reader.body))), None)
     trailing.extend(rest[k:])
     ps_units, notes = split_trailing_notes(reader, trailing)
     return Closing(body=body_units, closer=_closer(closer), postscript=build_postscript(reader, ps_units) if ps_units else None,
-                   notes=notes, signed_texts=signed_texts, when=when)
+                   notes=notes, signed_texts=signed_texts, when=when, place=place)
 
 
 def _closer_start(reader: UnitReader, rest: list[Unit], anchor: int) -> int:
@@ -255,12 +261,22 @@ def _read_signatures(reader: UnitReader, rest: list[Unit], anchor: int, closer: 
             trailing.extend(_after(body, u, du.end))
             return k + 1, trailing
         if k == anchor or (reader.signed_strength(u) and not reader.closing_like(u)):
-            closer.append(Node("signed", u.start, u.end))
-            signed_texts.append(reader.text(u))
+            signed = _signed_at_place(reader, u)
+            closer.extend(signed)
+            signed_texts.append(body[signed[0].start:signed[0].end])
             k += 1
             continue
         break
     return k, trailing
+
+
+def _signed_at_place(reader: UnitReader, u: Unit) -> list[Node]:
+    """The signature, and the place it was written at when it ends with one (总前委毛泽东于建宁)."""
+    m = _SIGNED_PLACE.search(reader.text(u))
+    if m is None or m.start() == 0:
+        return [Node("signed", u.start, u.end)]
+    at = u.start + m.start()
+    return [Node("signed", u.start, at), place_line(at, u.end, u.start + m.start(1), u.start + m.end(1))]
 
 
 def _after(body: str, u: Unit, end: int) -> list[Unit]:

@@ -11,6 +11,7 @@ from ..names import correspondent, is_organisation
 from .lexicon import (
     BRACKETED, GENERIC_ADDRESSEES, SIGN_MARK, SPACES, SURNAMES, alternation, words,
 )
+from .people import People
 from .reading import UnitReader
 from .titles import strip_title_tail
 from .units import Unit
@@ -22,9 +23,11 @@ _ORG_THEN_PERSON = re.compile(r"^(.{2,}?(?:委员会|中央|党委|政府|支部
 """中共某某委员会某某: a body, then a person's name."""
 _NAME_SEPARATORS = re.compile(r"[、，,；;]|即转|并转|请转|转呈|并告|并抄|并报|并|和|及|与")
 _TITLE_ADDRESSEES = re.compile(
-    r"(?:写给|给|致|复)([^给致复]{1,60}?)(?:等[^的]{0,6})?(?:的(?:[一二两三四五六七八九十几]+[封个份])?"
+    r"(?:写给|给|致|复)([^给致复]{1,60}?)(?:等[^的]{0,6})?(?:(?:关于|有关|就|对)[^给致复]{1,40}?)?"
+    r"(?:的(?:[一二两三四五六七八九十几]+[封个份])?"
     r"(?:信|复信|回信|公开信|电报|复电|贺电|唁电|电)|电报?)(?:[（(][^）)]*[）)])?$")
-"""给谢觉哉的信, 致彭德怀、左权电: the addressees between 给/致 and the letter word."""
+"""给谢觉哉的信, 致彭德怀、左权电, 致毛泽东有关突出政治的信: the addressees between 给/致 and the
+letter word (or the topic before it)."""
 
 
 def _clean_name(name: str) -> str:
@@ -82,18 +85,37 @@ def title_addressees(title: str) -> list[Correspondent]:
     return [c for c in names_in(m.group(1)) if c.is_org or 2 <= len(c.name) <= 4]
 
 
-def addressees(reader: UnitReader, salutes: Sequence[Unit], head_text: str) -> tuple[Correspondent, ...]:
-    """From the salute; a short form there (觉哉) takes the full name the title gives (谢觉哉)."""
-    from_title = title_addressees(head_text)
+def addressees(reader: UnitReader, salutes: Sequence[Unit], head_text: str, people: People) -> tuple[Correspondent, ...]:
+    """The people and bodies the salute names, each short form resolved (洪文 → 王洪文, 徐老 → 徐特立,
+    毛林 → 毛泽东 and 林彪; see people.py); without a salute, those the title names (给谢觉哉的信)."""
+    from_title = resolved(title_addressees(head_text), people)
     for u in salutes:
-        out = names_in(reader.text(u))
-        if out:
-            full = []
-            for c in out:
-                longer = [t for t in from_title if t.name.endswith(c.name) and len(t.name) > len(c.name)]
-                full.append(longer[0] if len(longer) == 1 else c)
-            return tuple(dict.fromkeys(full))
+        forms = names_in(reader.text(u))
+        if forms:
+            return tuple(dict.fromkeys(_resolve_salute(forms, from_title, people)))
     return tuple(dict.fromkeys(from_title))
+
+
+def resolved(correspondents: Sequence[Correspondent], people: People) -> list[Correspondent]:
+    """Each person's form replaced by the people it stands for, when something resolves it."""
+    out = []
+    for c in correspondents:
+        names = () if c.is_org else people.resolve(c.name)
+        out.extend(Correspondent(name, False) for name in names) if names else out.append(c)
+    return out
+
+
+def _resolve_salute(forms: list[Correspondent], from_title: list[Correspondent], people: People) -> list[Correspondent]:
+    """The salute's forms resolved through the title's names first (觉哉 → 谢觉哉; 丁 → 胡志明 when the
+    title names one person and the salute one form), then through what the document knows."""
+    title_people = [t for t in from_title if not t.is_org]
+    if len(forms) == 1 and len(title_people) == 1 and not forms[0].is_org and not people.resolve(forms[0].name):
+        return title_people  # 亲爱的丁同志 in 刘少奇给胡志明的信
+    out = []
+    for c in forms:
+        longer = [t for t in from_title if t.name.endswith(c.name) and len(t.name) > len(c.name)]
+        out.extend(longer[:1] if len(longer) == 1 else resolved([c], people))
+    return out
 
 
 def title_senders(title: str) -> list[Correspondent]:
@@ -114,23 +136,25 @@ def title_senders(title: str) -> list[Correspondent]:
     return out
 
 
-def senders(document: Document, reader: UnitReader, signed_texts: Sequence[str], title: str) -> tuple[Correspondent, ...]:
-    """The authors, with the bodies and co-signers the title names as writers (苏共中央…给…的信);
-    without either, the names the signatures give."""
+def senders(document: Document, signed_texts: Sequence[str], title: str, people: People) -> tuple[Correspondent, ...]:
+    """The authors, with the bodies and co-signers the title names as writers (苏共中央…给…的信) and
+    the people the signatures name besides (毛泽东陈伯达); without authors or title, the signatures."""
     authors = [correspondent(a.strip()) for a in document.header.authors if a.strip()]
-    from_title = title_senders(title)
+    from_title = resolved(title_senders(title), people)
     if authors or from_title:
+        signers = [Correspondent(name, False) for text in signed_texts for name in people.names_in(SPACES.sub("", text))]
         orgs = [c for c in from_title if c.is_org and c not in authors]
-        people = [c for c in from_title if not c.is_org and c not in authors]
-        return tuple(dict.fromkeys(orgs + authors + people))
-    out = []
-    for text in signed_texts:
-        text = SPACES.sub("", text)
-        names = [name for name in reader.facts.names if name in text]
-        if names:
-            out.extend(correspondent(name) for name in names)
-        else:
-            cleaned = SIGN_MARK.sub("", BRACKETED.sub("", text))
-            if cleaned:
-                out.append(correspondent(cleaned))
-    return tuple(dict.fromkeys(out))
+        named = [c for c in from_title + signers if not c.is_org and c not in authors]
+        return tuple(dict.fromkeys(orgs + authors + named))
+    return tuple(dict.fromkeys(c for text in signed_texts for c in _signers(text, people)))
+
+
+def _signers(text: str, people: People) -> list[Correspondent]:
+    """The people a signature names (毛泽东陈伯达 → both, 弟子任 → 毛泽东), else the signature
+    itself without its marks (中共四川省委)."""
+    text = SPACES.sub("", text)
+    names = people.names_in(text)
+    if names:
+        return [Correspondent(name, False) for name in names]
+    cleaned = SIGN_MARK.sub("", BRACKETED.sub("", text))
+    return [correspondent(cleaned)] if cleaned else []

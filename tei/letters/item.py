@@ -11,6 +11,7 @@ from .closer import read_closing
 from .correspondents import addressees
 from .nodes import notes_div, with_sections
 from .opener import Opening, read_opening
+from .people import People
 from .reading import UnitReader
 from .titles import fuzzy_prefix, is_letter_title
 from .units import Unit
@@ -30,17 +31,20 @@ class Item:
     when: str | None = None
     signed_texts: tuple[str, ...] = ()
     head_text: str = ""
+    place: str | None = None
+    """Where the letter was written, as its date lines say."""
     empty: bool = False
     """Heads and an opener only: the title over the letters that follow (…的两个电报)."""
 
 
-def build_item(reader: UnitReader, units: list[Unit], first: bool) -> Item:
-    """The divisions of one item; `first` for the document's first item."""
+def build_item(reader: UnitReader, units: list[Unit], first: bool, people: People) -> Item:
+    """The divisions of one item; `first` for the document's first item; `people` resolves the
+    correspondents' short forms."""
     opening = read_opening(reader, units, first)
     head_text = opening.head_text(reader.body)
     if not _is_letter(reader, opening, head_text, first):
         return _article(opening)
-    return _letter(reader, opening, head_text, first)
+    return _letter(reader, opening, head_text, first, people)
 
 
 def _is_letter(reader: UnitReader, opening: Opening, head_text: str, first: bool) -> bool:
@@ -53,7 +57,7 @@ def _is_letter(reader: UnitReader, opening: Opening, head_text: str, first: bool
     return not opening.titles or fuzzy_prefix(head_text, reader.facts.title) is not None
 
 
-def _letter(reader: UnitReader, opening: Opening, head_text: str, first: bool) -> Item:
+def _letter(reader: UnitReader, opening: Opening, head_text: str, first: bool, people: People) -> Item:
     units, rest = opening.units, opening.units[opening.next:]
     if opening.when and not reader.facts.header_date:
         # the opening date gives the year to a closing 一月三十一日 when the header has none
@@ -73,9 +77,9 @@ def _letter(reader: UnitReader, opening: Opening, head_text: str, first: bool) -
     letter_div = Node("div", nodes[0].start, nodes[-1].end, attrs=(("type", letter_type(reader, head_text, first)),),
                       children=tuple(nodes))
     out = [letter_div] + ([notes_div(notes)] if notes else [])
-    return Item(out, True, bool(opening.titles), addressees(reader, opening.salutes, head_text),
+    return Item(out, True, bool(opening.titles), addressees(reader, opening.salutes, head_text, people),
                 opening.when or closing.when or _title_date(reader, head_text), tuple(closing.signed_texts),
-                head_text, empty=not rest)
+                head_text, place=closing.place or opening.place, empty=not rest)
 
 
 def _title_date(reader: UnitReader, head_text: str) -> str | None:

@@ -23,7 +23,7 @@ _ANNEX_LINE = re.compile(r"(?:附(?:件|录)?[一二三四五六七八九十\d]*
 """A line announcing an enclosure: 附：, 附件（一）：, 附二：, 〔附件〕."""
 _LOOKBACK = 40
 """How far back a closed letter is looked for before a salutation that opens the next one."""
-_SEVERAL_LETTERS = re.compile(r"(?:[两二三四五六七八九十几数多]+|一组)[封个份则件](?:信|书信|电报|电|复电|函)")
+SEVERAL_LETTERS = re.compile(r"(?:[两二三四五六七八九十几数多]+|一组)[封个份则件](?:信|书信|电报|电|复电|函)")
 """A title announcing several letters: 两个电报, 三封信."""
 _GLUED_TITLE_BEFORE = re.compile(r"[。！？!?日」”）)\]】]$")
 """What ends the text a title was glued after (…十二月一日给徐特立同志的一封信)."""
@@ -128,6 +128,8 @@ def group_items(reader: UnitReader, units: list[Unit]) -> list[list[Unit]]:
 def _next_item_head(reader: UnitReader, units: list[Unit], i: int, start: int) -> int | None:
     """Where a new item begins when units[i] shows one (its head: i, or the title line before an
     opening date), else None; `start` is where the current item began. May cut units[i - 1] in two."""
+    if i > start + 1 and _cut_closing_date(reader, units, i):
+        return i + 1  # the date closes the letter before, the title begins the next
     u = units[i]
     if u.split and fuzzy_prefix(reader.text(u), reader.facts.title) is not None and i - 1 >= start + 1:
         return i  # the document's title again
@@ -149,6 +151,20 @@ def _next_item_head(reader: UnitReader, units: list[Unit], i: int, start: int) -
     return None
 
 
+def _cut_closing_date(reader: UnitReader, units: list[Unit], i: int) -> int:
+    """Cut off the front of units[i] the closing date of the letter signed just before it
+    (毛泽东 / 一九六四年三月十八日给高×的信): 1 when cut (the title is then units[i + 1]), else 0."""
+    u = units[i]
+    dated = reader.date_unit(u)
+    if not dated or dated.end >= u.end or not reader.signed_strength(units[i - 1]):
+        return 0
+    a, b = cut(reader.body, u, dated.end)
+    if a is None or b is None or not letter_title_line(reader, b):
+        return 0
+    units[i:i + 1] = [a, b]
+    return 1
+
+
 def _with_annex_line(reader: UnitReader, units: list[Unit], i: int, start: int) -> int:
     """i, or i - 1 when the unit before the head announces it as an enclosure (附件（一）：)."""
     return i - 1 if i - 1 > start + 1 and annex_line(reader, units[i - 1]) else i
@@ -163,9 +179,11 @@ def _salute_after_closing(reader: UnitReader, units: list[Unit], i: int, start: 
         return False
     if _closes(reader, units, i - 1, start):
         return True
-    return bodyish(reader, units[i + 1]) and any(
-        _closes(reader, units, k, start) or annex_line(reader, units[k])
-        for k in range(max(start + 1, i - _LOOKBACK), i - 1))
+    if not bodyish(reader, units[i + 1]):
+        return False
+    body_from = next((k for k in range(start, i) if bodyish(reader, units[k]) and not reader.salute_like(units[k])), i)
+    return any(_closes(reader, units, k, start) or annex_line(reader, units[k])
+               for k in range(max(body_from + 1, i - _LOOKBACK), i - 1))
 
 
 def _closes(reader: UnitReader, units: list[Unit], k: int, start: int) -> bool:
@@ -176,7 +194,7 @@ def _closes(reader: UnitReader, units: list[Unit], k: int, start: int) -> bool:
             or reader.closing_like(u):
         return True
     dated = reader.date_unit(u)
-    if not dated or dated.date_end - dated.date_start < 4 or k - 1 < start:
+    if not dated or dated.date_end - dated.date_start < 4 or k - 1 < start or reader.paren_date(u):
         return False
     return reader.closing_like(units[k - 1]) or reader.signed_strength(units[k - 1]) == 2
 
@@ -188,7 +206,7 @@ def _titled_letter_line(reader: UnitReader, units: list[Unit], i: int) -> bool:
     if i + 1 >= len(units) or not letter_title_line(reader, u) or not bodyish(reader, units[i + 1]):
         return False
     found = reader.find_date(reader.text(u), reader.facts.header_date)
-    return (found is not None and found.start == 0) or bool(_SEVERAL_LETTERS.search(reader.facts.title))
+    return (found is not None and found.start == 0) or bool(SEVERAL_LETTERS.search(reader.facts.title))
 
 
 def _head_before_opening_date(reader: UnitReader, units: list[Unit], i: int, start: int) -> int | None:

@@ -1,6 +1,7 @@
 """The elements the letters step makes from units: date lines, plain parts, sections, notes."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..cndates import RHYME_DAYS, rhyme_day
@@ -14,16 +15,35 @@ NOTES_DIV_TYPE = "notes"
 
 def dateline(reader: UnitReader, start: int, end: int, date_start: int, date_end: int,
              when: str | None = None) -> Node:
-    """`dateline` over [start, end) with its `date` over [date_start, date_end), @when read from it."""
+    """`dateline` over [start, end) with its `date` over [date_start, date_end), @when read from it,
+    and a `placeName` for a place written before the date (莫斯科，…) or after it (…于延安)."""
     text = reader.body[date_start:date_end]
     if when is None:
-        if len(text) == 1 and text in RHYME_DAYS:
+        if text[:1] in RHYME_DAYS and text[1:] in ("", "日"):
             when = rhyme_day(text, reader.facts.header_date)
         else:
             found = reader.find_date(text, reader.facts.header_date)
             when = found.when if found else None
     date = Node("date", date_start, date_end, attrs=(("when", when),) if when else ())
-    return Node("dateline", start, end, children=(date,))
+    before = _place_node(_PLACE_BEFORE.fullmatch(reader.body, start, date_start))
+    after = _place_node(_PLACE_AFTER.search(reader.body, date_end, end))
+    return Node("dateline", start, end, children=tuple(n for n in (before, date, after) if n is not None))
+
+
+def place_line(start: int, end: int, place_start: int, place_end: int) -> Node:
+    """A `dateline` holding only a place (…于建宁 after a signature without a date)."""
+    return Node("dateline", start, end, children=(Node("placeName", place_start, place_end),))
+
+
+_PLACE_BEFORE = re.compile(r"\s*([\u4e00-\u9fff]{2,8})\s*[，,、]?\s*[（(]?\s*")
+"""莫斯科，: a place before the date."""
+_PLACE_AFTER = re.compile(r"于\s*([\u4e00-\u9fff]{2,12})[！!.。）)]*\s*$")
+"""…于峡江县: the place after the date (and its time of day)."""
+
+
+def _place_node(m: re.Match[str] | None) -> Node | None:
+    """`placeName` over a place pattern's first group."""
+    return Node("placeName", m.start(1), m.end(1)) if m else None
 
 
 def paren_dateline(reader: UnitReader, u: Unit) -> tuple[Node, str | None]:
@@ -41,7 +61,12 @@ def paren_dateline(reader: UnitReader, u: Unit) -> tuple[Node, str | None]:
 
 def when_of(node: Node) -> str | None:
     """@when of a dateline's date, if it has one."""
-    return dict(node.children[0].attrs).get("when") if node.children else None
+    return next((dict(c.attrs).get("when") for c in node.children if c.tag == "date"), None)
+
+
+def place_of(node: Node, body: str) -> str | None:
+    """The place a dateline names, if any."""
+    return next((body[c.start:c.end] for c in node.children if c.tag == "placeName"), None)
 
 
 def plain(u: Unit) -> Node:

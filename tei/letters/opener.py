@@ -10,7 +10,7 @@ from enum import Enum
 from ..model import Node, PartKind
 from .items import annex_line, editorial_note, letter_title_line
 from .lexicon import SALUTE_END, SALUTE_START, SURNAMES, CJK_WORD, alternation
-from .nodes import dateline, paren_dateline, when_of
+from .nodes import dateline, paren_dateline, place_of, when_of
 from .reading import UnitReader
 from .titles import fuzzy_prefix, is_letter_title
 from .units import Unit, cut
@@ -42,6 +42,8 @@ class Opening:
     salutes: list[Unit] = field(default_factory=list)
     when: str | None = None
     """@when of the opening date line."""
+    place: str | None = None
+    """The place the opening date line names."""
     next: int = 0
     """Index in `units` of the first unit after the opener."""
 
@@ -167,6 +169,7 @@ def _read_opening_date(reader: UnitReader, opening: Opening) -> None:
         opening.when = when_of(node)
     else:
         return
+    opening.place = place_of(node, reader.body)
     opening.opener.append(node)
     opening.next += 1
 
@@ -225,4 +228,7 @@ def _is_salute(reader: UnitReader, opening: Opening) -> bool:
     shaped = reader.salute_like(u, lenient=u.split and not salutes and bool(opening.heads)) or (
         not salutes and i + 1 < len(units) and len(t) <= 30 and u.kind is PartKind.PARAGRAPH
         and _FORWARD.search(t) and reader.salute_like(units[i + 1]))
-    return bool(shaped) and (not salutes or len(t) <= 20 or bool(SALUTE_START.match(t)))
+    if not shaped:
+        return False
+    # a second line continues the address (格平院长：, 亲爱的同志们，), it is no sentence ending in a colon
+    return not salutes or bool(SALUTE_START.match(t)) or (len(t) <= 20 and bool(SALUTE_END.search(t)))
