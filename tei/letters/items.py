@@ -156,10 +156,10 @@ def _cut_closing_date(reader: UnitReader, units: list[Unit], i: int) -> int:
     (毛泽东 / 一九六四年三月十八日给高×的信): 1 when cut (the title is then units[i + 1]), else 0."""
     u = units[i]
     dated = reader.date_unit(u)
-    if not dated or dated.end >= u.end or not reader.signed_strength(units[i - 1]):
+    if not dated or dated.end >= u.end:
         return 0
     a, b = cut(reader.body, u, dated.end)
-    if a is None or b is None or not letter_title_line(reader, b):
+    if a is None or b is None or not letter_title_line(reader, b) or not reader.signed_strength(units[i - 1]):
         return 0
     units[i:i + 1] = [a, b]
     return 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -55,7 +56,8 @@ class People:
         """`names`: the document's own names (authors, person tags, title names); `texts`: its title
         and body; `known`: more people the caller knows (the archive's 人物 tags, a user's list)."""
         self.texts = tuple(texts)
-        mentioned = [p.name for p in lexicon() if any(_in(self.texts, w) for w in (p.name, *p.forms))]
+        written = {w for text in self.texts for w in _lexicon_words().findall(text)}
+        mentioned = [p.name for p in lexicon() if p.name in written or written.intersection(p.forms)]
         self.context = tuple(dict.fromkeys(n for n in (*names, *known, *mentioned) if is_surname_name(n)))
         """Full names of people the document names or mentions."""
 
@@ -133,8 +135,11 @@ def surname_run(name: str) -> bool:
         and not any(p.name == name for p in lexicon())
 
 
-def _in(texts: Sequence[str], word: str) -> bool:
-    return len(word) >= 2 and any(word in t for t in texts)
+@lru_cache(maxsize=1)
+def _lexicon_words() -> re.Pattern[str]:
+    """Every name and form of the lexicon (two characters or more), longest first, as one pattern."""
+    words = {w for p in lexicon() for w in (p.name, *p.forms) if len(w) >= 2}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def _around(texts: Sequence[str], form: str) -> Iterable[str]:

@@ -182,6 +182,8 @@ class UnitReader:
 
     def byline_like(self, u: Unit) -> bool:
         """The author's name under the title (刘少奇, 复旦大学“一个…好人”)."""
+        if u.typed is not None:
+            return u.typed.value == "byline"
         t = self.text(u)
         if u.kind is not PartKind.PARAGRAPH or len(t) > 40 or any(c in t for c in "。！？!?；;：:，,"):
             return False
@@ -190,6 +192,8 @@ class UnitReader:
         return is_surname_name(SPACES.sub("", t))
 
     def salute_like(self, u: Unit, lenient: bool = False) -> bool:
+        if u.typed is not None:
+            return u.typed.value == "salute"
         t = self.text(u)
         if u.kind is not PartKind.PARAGRAPH or FOOTNOTE.match(t):
             return False
@@ -286,6 +290,8 @@ class UnitReader:
 
     def signed_strength(self, u: Unit) -> int:
         """2: a signature by name or mark; 1: a short name-like line; 0: not a signature."""
+        if u.typed is not None:
+            return 2 if u.typed.value == "signed" else 0
         t = SPACES.sub("", self.text(u))
         if t.endswith("。") and (is_surname_name(t[-4:-1]) or is_surname_name(t[-3:-1])):
             t = t[:-1]  # 你的弟弟陈安能。: a name with a full stop

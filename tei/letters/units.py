@@ -23,6 +23,9 @@ class Unit:
     """The part began with a no-break space: right-aligned in the source (signatures, dates)."""
     split: bool = False
     """Cut from a longer part (its other half glued to it by OCR)."""
+    typed: PartKind | None = None
+    """What the source says the part is, when it says (the archive's JSON types salutes, bylines
+    and signatures): the predicates take it instead of guessing. None for a unit cut from one."""
 
     def span(self, start: int, end: int, indented: bool | None = None, split: bool | None = None) -> Unit:
         """This unit over another span (dataclasses.replace, but cheaper in the hot loops)."""
@@ -48,6 +51,11 @@ def cut(body: str, unit: Unit, at: int) -> tuple[Unit | None, Unit | None]:
     return first, second
 
 
+TYPED_KINDS = frozenset(kind for kind in PartKind if kind.value in ("salute", "byline", "dateline", "signed"))
+"""Part kinds only a typed source gives (the archive's JSON: appellation, authors, subdate,
+signature), read as paragraphs whose type overrides the guesses; none for the txt export."""
+
+
 def units_of(body: str, parts: Sequence[Part]) -> list[Unit]:
     """One unit per part that holds more than white space."""
     units = []
@@ -55,5 +63,7 @@ def units_of(body: str, parts: Sequence[Part]) -> list[Unit]:
         s, e = trim(body, part.start, part.end)
         if s < e:
             indented = body[part.start:s].find("\xa0") >= 0 or body[part.start:part.start + 1] == "\u3000"
-            units.append(Unit(s, e, part.kind, level=part.level, indented=indented))
+            typed = part.kind if part.kind in TYPED_KINDS else None
+            units.append(Unit(s, e, PartKind.PARAGRAPH if typed else part.kind, level=part.level,
+                              indented=indented, typed=typed))
     return units
