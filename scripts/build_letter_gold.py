@@ -14,7 +14,13 @@ never writes them. `--check` compares each gold file with the archive's own part
 `appellation` part must lie inside a gold salute or addressee, every `authors` part inside a
 gold byline or signature, every `subdate` part inside a gold date line.
 
-    python scripts/build_letter_gold.py [--shared ../shared] [--verify] [--check]
+The tuning part also holds letters of ../shared/lmtext (the archive's clean text), added after a
+first round of tuning: `--lmtext` writes them again (LMTEXT_DRAWS: two random draws, the second
+made after the rules were fitted to the first), leaving out documents sharing text with the dev
+corpus, the archive-sample letters or the letters drawn before, and those LMTEXT_NOT_LETTERS
+names (drawn, read, found to be no letter).
+
+    python scripts/build_letter_gold.py [--shared ../shared] [--verify] [--check] [--lmtext]
 """
 from __future__ import annotations
 
@@ -33,6 +39,13 @@ SEED = 14
 HELDOUT_COUNT = 16
 PREFIX = {"title": "# ", "subtitle": "## ", "subtitle2": "### ", "subtitle3": "#### ", "quotation": "> "}
 LETTER_TITLE = re.compile(r"(?:信|电|电报|函)[”\"」!！]*$")
+LMTEXT_DRAWS = ((1414, 24), (2828, 20))
+"""Seeds and sizes of the draws of lmtext letters, in order."""
+LMTEXT_NOT_LETTERS = {"7aaffc0a91"}
+"""Drawn and read: 连续施放毒箭攻击党的领导，周颖原是康泽的密友胡风的亲信, a news report."""
+LMTEXT_LONGEST = 6000
+LMTEXT_SHARED = 0.05
+"""Share of a document's 10-character runs found in the texts before it above which it is left out."""
 SHARED_TEXT = 0.5
 """Share of a letter's 10-character runs found in one dev document above which it is the same text."""
 GOLD_SPANS = {
@@ -97,6 +110,41 @@ def letters(shared: Path) -> list[Path]:
     return sorted(chosen, key=file_stem)
 
 
+def lmtext_letters(shared: Path) -> list[str]:
+    """The lmtext documents of the gold, as written there (`# title` and the body's parts)."""
+    import hashlib
+    import lzma
+    text = lzma.open(shared / "lmtext" / "archive-clean.txt.xz", "rt", encoding="utf-8").read()
+    letters = [d for d in re.split(r"\n\n(?=# )", text) if d.startswith("# ") and LETTER_TITLE.search(d.split("\n", 1)[0])]
+    seen = set()
+    for path in sorted((shared / "corpus").glob("*.txt")) + [p for p in sorted(OUT.glob("*/*.txt")) if "lmtext" not in p.name]:
+        seen |= runs(body_of(path.read_text(encoding="utf-8")))
+    chosen: list[str] = []
+    for seed, count in LMTEXT_DRAWS:
+        pool = [d for d in letters if d not in chosen and len(d) < LMTEXT_LONGEST and _new_text(d, seen)]
+        drawn = random.Random(seed).sample(pool, count)
+        chosen += drawn
+        for d in drawn:
+            seen |= runs(d)
+    return [d for d in chosen if hashlib.sha256(d.encode()).hexdigest()[:10] not in LMTEXT_NOT_LETTERS]
+
+
+def _new_text(document: str, seen: set[str]) -> bool:
+    """Less than LMTEXT_SHARED of the document's 10-character runs are in `seen`."""
+    own = [document[i:i + 10] for i in range(len(document) - 9)]
+    return sum(r in seen for r in own) < LMTEXT_SHARED * max(1, len(own))
+
+
+def render_lmtext(document: str) -> tuple[str, str]:
+    """(file stem, txt export) of an lmtext document: the title the only header field."""
+    import hashlib
+    stem = f"lm{hashlib.sha256(document.encode()).hexdigest()[:10]}__lmtext"
+    title = document.split("\n", 1)[0][2:].strip()
+    header = [f"id: {stem.split('__')[0]}", f"标题：{title}", "日期：", "是否是时间段：false", "作者：", "来源：", "标签：",
+              "书籍：", "书籍作者："]
+    return stem, "\n".join(header) + "\n\n正文：\n" + document.rstrip("\n") + "\n\n描述：\n\n"
+
+
 def split(stems: list[str]) -> set[str]:
     """The held-out stems: HELDOUT_COUNT drawn at random with SEED from the sorted stems."""
     return set(random.Random(SEED).sample(sorted(stems), HELDOUT_COUNT))
@@ -154,9 +202,16 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--verify", action="store_true", help="check the renderer against the dev corpus")
     parser.add_argument("--check", action="store_true", help="check the gold against the archive's part types")
+    parser.add_argument("--lmtext", action="store_true", help="write the lmtext letters of tune/ again")
     args = parser.parse_args()
     if args.verify:
         return verify(args.shared)
+    if args.lmtext:
+        for document in lmtext_letters(args.shared):
+            stem, text = render_lmtext(document)
+            (OUT / "tune" / f"{stem}.txt").write_text(text, encoding="utf-8")
+        print(f"{len(lmtext_letters(args.shared))} lmtext letters written to tune/")
+        return 0
     paths = {file_stem(path): path for path in letters(args.shared)}
     if args.check:
         return check(paths)
