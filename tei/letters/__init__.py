@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Document, Letter, Node, Part, Structure
+from ..model import Document, Letter, Part, Structure
 from .correspondents import resolved, senders, title_addressees, title_senders
 from .facts import Facts, document_facts
-from .item import build_item
+from .item import Item, build_item
 from .items import SEVERAL_LETTERS, group_items, presplit
 from .people import People, surname_run
 from .nodes import NOTES_DIV_TYPE
@@ -66,24 +66,31 @@ def find_letters(document: Document, parts: Sequence[Part], known_people: Sequen
              for index, item in enumerate(group_items(reader, presplit(reader, units)))]
     letter_items = [b for b in built if b.is_letter]
     if len(letter_items) > 1:
-        letter_items = [b for b in letter_items if not b.empty] or letter_items[:1]
+        letter_items = [b for b in letter_items if not b.empty] or letter_items[:1]  # not the title over them
     if not letter_items:
         return None
+    divs = tuple(node for b in built for node in b.nodes)
+    return Structure(divs=divs, letters=_letters(document, facts, built, letter_items, people))
+
+
+def _letters(document: Document, facts: Facts, built: list[Item], letter_items: list[Item],
+             people: People) -> tuple[Letter, ...]:
+    """One Letter per letter item that is known to be one: titled, addressed, or the only one. An
+    item without addressees takes the document title's: the first when no item has a title, every
+    one when the title announces several letters (…给蒋介石的两个电报)."""
     headless_only = not any(b.has_head for b in letter_items)
-    divs: list[Node] = []
-    letters: list[Letter] = []
-    for b in built:
-        divs.extend(b.nodes)
-        if not any(b is item for item in letter_items):
-            continue
-        if not b.addressees and (headless_only and b is letter_items[0] or _several_letters(facts.title)):
-            b.addressees = tuple(dict.fromkeys(resolved(title_addressees(built[0].head_text or facts.title), people)))
-        if b.has_head or b.addressees or len(letter_items) == 1:
+    from_title = resolved(title_addressees(built[0].head_text or facts.title), people)
+    single = len(letter_items) == 1
+    letters = []
+    for b in letter_items:
+        addressees = b.addressees
+        if not addressees and (headless_only and b is letter_items[0] or SEVERAL_LETTERS.search(facts.title)):
+            addressees = tuple(dict.fromkeys(from_title))
+        if b.has_head or addressees or single:
             title = b.head_text or (facts.title if b is letter_items[0] else "")
-            letters.append(Letter(senders=senders(document, b.signed_texts, title, people), addressees=b.addressees,
-                                  when=b.when or (facts.header_date if len(letter_items) == 1 else None),
-                                  place=b.place))
-    return Structure(divs=tuple(divs), letters=tuple(letters))
+            letters.append(Letter(senders=senders(document, b.signed_texts, title, people), addressees=addressees,
+                                  when=b.when or (facts.header_date if single else None), place=b.place))
+    return tuple(letters)
 
 
 def document_people(document: Document, facts: Facts, known_people: Sequence[str] = ()) -> People:
@@ -94,8 +101,3 @@ def document_people(document: Document, facts: Facts, known_people: Sequence[str
     names = [*facts.names, *(n for n in named if not surname_run(n))]
     typed = [tag.name for tag in getattr(document.header, "typed_tags", ()) if getattr(tag, "type", "") == "人物"]
     return People(names, (title, document.body), known=(*typed, *known_people))
-
-
-def _several_letters(title: str) -> bool:
-    """…给蒋介石的两个电报: every letter of the document goes to the title's addressees."""
-    return bool(SEVERAL_LETTERS.search(title))

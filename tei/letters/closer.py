@@ -206,7 +206,8 @@ def _signed_closing(reader: UnitReader, rest: list[Unit], anchor: int) -> Closin
     place = next((value for node in closer if node.tag == "dateline" and (value := place_of(node, reader.body))), None)
     trailing.extend(rest[k:])
     ps_units, notes = split_trailing_notes(reader, trailing)
-    return Closing(body=body_units, closer=_closer(closer), postscript=build_postscript(reader, ps_units) if ps_units else None,
+    return Closing(body=body_units, closer=_closer(closer),
+                   postscript=build_postscript(reader, ps_units) if ps_units else None,
                    notes=notes, signed_texts=signed_texts, when=when, place=place)
 
 

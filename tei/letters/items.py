@@ -19,7 +19,9 @@ from .units import Unit, cut
 _WIDE_GAP = re.compile(r"[\u3000 \xa0]{3,}")
 _OPEN_BRACKET = re.compile(r"[（(]")
 _ANNEX_PREFIX = re.compile(r"^附(?:件[一二三四五六七八九十\d]*)?[：:]\s*")
-_ANNEX_LINE = re.compile(r"(?:附(?:件|录)?[一二三四五六七八九十\d]*(?:[（(][一二三四五六七八九十\d]+[）)])?[：:]?|[〔［\[【(（]附件?[一二三四五六七八九十\d]*[〕］\]】)）])")
+_ANNEX_LINE = re.compile(
+    r"(?:附(?:件|录)?[一二三四五六七八九十\d]*(?:[（(][一二三四五六七八九十\d]+[）)])?[：:]?"
+    r"|[〔［\[【(（]附件?[一二三四五六七八九十\d]*[〕］\]】)）])")
 """A line announcing an enclosure: 附：, 附件（一）：, 附二：, 〔附件〕."""
 _LOOKBACK = 40
 """How far back a closed letter is looked for before a salutation that opens the next one."""
