@@ -36,7 +36,7 @@ RHYME_DAYS = {
 # A year of 2–4 characters, at least two of them numerals (checked later), so that OCR-garbled
 # years (一北大三年) are still recognised as dates; month and day must be legible.
 _YEAR = r"(?<![0-9０-９])(?P<y>[0-9０-９]{4}|[0-9０-９]{2}|[^\s0-9０-９，。、：；！？（）()\[\]]{4})年"
-_MONTH = r"(?P<m>[0-9０-９]{1,2}|正|[一二三四五六七八九十]{1,3})月(?:份)?"
+_MONTH = r"(?P<m>[0-9０-９]{1,2}|[正元]|[一二三四五六七八九十]{1,3})月(?:份)?"
 _DAY = r"(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,4})[日号]"
 # after a month, OCR's 目/曰 for 日 is still a day (八月六目)
 _DAY_AFTER_MONTH = r"(?P<d>[0-9０-９]{1,2}|[一二三四五六七八九十廿卅]{1,4})[日号目曰]"
@@ -44,6 +44,17 @@ _SEASON = r"(?P<s>春|夏|秋|冬|春夏|夏秋|秋冬|冬春|上半年|下半�
 
 YEAR_DATE = re.compile(rf"{_YEAR}\s*(?:{_MONTH}\s*(?:{_DAY_AFTER_MONTH})?|{_SEASON})")
 MONTH_DATE = re.compile(rf"{_MONTH}\s*(?:{_DAY_AFTER_MONTH})?")
+# 5．1．晨, 5、6夜: month and day in digits, closed by a dot or a time of day (a letter's date line).
+MONTH_DAY_DATE = re.compile(
+    r"(?<![0-9０-９.．、])(?P<m>1[0-2]|0?[1-9])\s*[.．、·]\s*(?P<d>[12][0-9]|3[01]|0?[1-9])"
+    r"(?:\s*[.．](?![0-9])|(?=\s*(?:凌晨|清晨|早晨|早|晨|上午|中午|午|下午|傍晚|晚上|晚|深夜|午夜|夜半|夜)))"
+)
+# 九年十一月二十六日: a year of the Republic (民国, 1912 = 元年) before a month, read only when the
+# header's year agrees or there is none.
+REPUBLIC_DATE = re.compile(rf"(?<![{NUMERAL_CHARS}])(?P<r>[一二三四五六七八九十]{{1,3}})年\s*{_MONTH}\s*(?:{_DAY_AFTER_MONTH})?")
+REPUBLIC_START = 1911
+REPUBLIC_LAST = 38
+"""民国三十八年 = 1949."""
 DAY_DATE = re.compile(_DAY)
 # 一九四九，四，二十九。 (year, month and day in numerals separated by commas or dots)
 CN_LIST_DATE = re.compile(
@@ -71,6 +82,8 @@ _PATTERNS = (
     (DOTTED_DATE, re.compile("[0-9]")),
     (CN_LIST_DATE, re.compile("[，,.．、]")),
     (YEAR_DATE, re.compile("年")),
+    (REPUBLIC_DATE, re.compile("年")),
+    (MONTH_DAY_DATE, re.compile("[.．、·]")),
     (MONTH_DATE, re.compile("月")),
     (DAY_DATE, re.compile("[日号]")),
 )
@@ -109,8 +122,8 @@ def _small_number(text: str) -> int | None:
     if all(c in _DIGIT for c in text) and any(c.isdigit() for c in text):
         return int("".join(str(_DIGIT[c]) for c in text))
     text = text.replace("廿", "二十").replace("卅", "三十")
-    if text == "正":
-        return 1
+    if text in ("正", "元"):
+        return 1  # 正月, 元月: January
     if "十" in text:
         head, _, tail = text.partition("十")
         if "十" in tail:
@@ -199,6 +212,15 @@ def _from_match(gy: str | None, month: int | None, day: int | None, header: _Hea
     return _iso(year, month, day)
 
 
+def _republic_year(written: str, header_year: int | None) -> str | None:
+    """民国 year `written` (九) as a four-digit year (1920), when the header's year is that one or absent."""
+    n = _small_number(written)
+    if n is None or not 1 <= n <= REPUBLIC_LAST:
+        return None
+    year = REPUBLIC_START + n
+    return str(year) if header_year is None or header_year == year else None
+
+
 def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
     """The first date in `text` (Chinese or Arabic numerals), with its span and ISO value.
 
@@ -219,6 +241,10 @@ def find_cn_date(text: str, header: str | None = None) -> DateMatch | None:
             gy, gm, gd = groups.get("y"), groups.get("m"), groups.get("d")
             if rx is YEAR_DATE and not gy.isdigit() and sum(c in _DIGIT for c in gy) < 2:
                 continue
+            if rx is REPUBLIC_DATE:
+                gy = _republic_year(groups["r"], parts[0])
+                if gy is None:
+                    continue
             if best is not None and not (m.start() < best.start or (
                     m.start() == best.start and m.end() > best.end)):
                 break  # the date found already starts earlier, or as early and is longer

@@ -302,14 +302,17 @@ def _creation_dates(creation: etree._Element, document: Document) -> None:
 
 
 def _corresp_desc(profile: etree._Element, letter: Letter) -> None:
-    """correspDesc with a sent and a received action; nothing when nothing is known of either."""
-    if not (letter.senders or letter.when or letter.addressees):
+    """correspDesc with a sent action (senders, place, date) and a received one; nothing when nothing
+    is known of either."""
+    if not (letter.senders or letter.when or letter.addressees or letter.place):
         return
     desc = sub(profile, "correspDesc")
-    if letter.senders or letter.when:
+    if letter.senders or letter.when or letter.place:
         sent = sub(desc, "correspAction", type="sent")
         for sender in letter.senders:
             _name(sent, sender)
+        if letter.place:
+            sub(sent, "placeName", letter.place)
         if letter.when:
             sub(sent, "date", when=letter.when)
         lay_out(sent, 4)

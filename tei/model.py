@@ -169,6 +169,8 @@ class Letter:
     addressees: tuple[Correspondent, ...]
     when: str | None = None
     """ISO partial date (YYYY[-MM[-DD]]) of sending, when known."""
+    place: str | None = None
+    """Where the letter was written (a closing or opening date line's place: 于延安), when known."""
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,19 @@ def test_cli(tmp_path, cmif_rng):
     assert xpath(parse_tei(again.stdout), "string(//t:idno)") == "https://example.org/l.xml"
     bad = tei("cmif", str(out), "--authorities", str(tmp_path / "nope.tsv"))
     assert bad.returncode == 2
+
+
+def test_people_and_places_of_real_letters(cmif_rng):
+    """Converted letters of the gold (tests/data/letters/tune): CMIF carries the people the short
+    forms resolve to (毛泽东陈伯达 signed, 恩来同志 addressed) and the place of writing (于峡江县)."""
+    folder = SEED.parents[1] / "tests" / "data" / "letters" / "tune"
+    sources = [Source(name, convert_file(folder / f"{name}.txt", ConvertOptions(ocr=False)).tree)
+               for name in ("0d9bb23ba2__maoquanji16", "881fbb422f__maoquanji5")]
+    cmif = build_cmif(sources, OPTIONS)
+    assert_valid(cmif_rng, cmif)
+    first, second = xpath(cmif, "//t:profileDesc/t:correspDesc")
+    assert xpath(first, "t:correspAction[@type='sent']/t:persName/text()") == ["毛泽东", "陈伯达"]
+    assert xpath(first, "t:correspAction[@type='received']/t:persName/text()") == ["周恩来"]
+    assert [etree.QName(e).localname for e in xpath(second, "t:correspAction[@type='sent']/*")] == [
+        "persName", "placeName", "date"]
+    assert xpath(second, "string(t:correspAction[@type='sent']/t:placeName)") == "峡江县"
