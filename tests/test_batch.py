@@ -18,8 +18,9 @@ from lxml import etree
 
 import tei.batch
 from conftest import DEV_SET, INPUTS, SEED
-from tei import ConvertOptions, convert_paths
+from tei import ConvertOptions, convert_paths, read_export
 from tei.batch import Job, Status, plan, usable_cores
+from tei.decisions import decide
 from tei.errors import BatchError
 from tei.manifest import MANIFEST_NAME, settings_digest
 
@@ -123,6 +124,28 @@ def test_a_hand_edited_output_is_kept_unless_forced(tmp_path):
     assert {outcome.status for outcome in outcomes if outcome not in kept} == {Status.WRITTEN}
     assert _run([INPUTS / "odd"], out, force=True)["ornament.txt"] is Status.WRITTEN
     assert b"checked by hand" not in edited.read_bytes()
+
+
+def test_a_review_decision_converts_its_own_document_again_not_the_others(tmp_path):
+    """Decisions count among the settings of the document they name only: a reviewer's decision
+    on one document of a large corpus re-converts that document."""
+    out, folder = tmp_path / "out", tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(DEV_SET.glob("*.txt"))[:3]:
+        shutil.copyfile(path, folder / path.name)
+    first = sorted(folder.glob("*.txt"))[0].name
+    assert set(_run([folder], out).values()) == {Status.WRITTEN}
+    document = read_export(folder / first)
+    start = document.body.index(next(c for c in document.body if "\u4e00" <= c <= "\u9fff"))
+    added = decide(document.header.article_id, document.body, start, document.body[start], "add", "某", "Jane Doe")
+    reviewed = ConvertOptions(ocr=False, decisions=(added,))
+    statuses = _run([folder], out, reviewed)
+    assert statuses.pop(first) is Status.WRITTEN
+    assert set(statuses.values()) == {Status.UP_TO_DATE}
+    assert "Jane Doe" in (out / first).with_suffix(".xml").read_text(encoding="utf-8")
+    assert set(_run([folder], out, reviewed).values()) == {Status.UP_TO_DATE}
+    statuses = _run([folder], out)  # the decision withdrawn
+    assert statuses.pop(first) is Status.WRITTEN and set(statuses.values()) == {Status.UP_TO_DATE}
 
 
 def test_a_changed_input_is_converted_again(tmp_path):
