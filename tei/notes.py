@@ -155,9 +155,12 @@ class _PrintedNotes:
     # -- first pass: notes
     def rewrite(self, node: Node) -> Node:
         if node.tag in CONTAINERS:
+            # lines before a div's head are its leading salute, byline or dateline, never a note paragraph
+            heads = [index for index, child in enumerate(node.children) if child.tag == "head"]
+            leading = heads[-1] if heads and node.tag == "div" else 0
             children = []
-            for child in node.children:
-                children.extend(self._rewrite_child(child, node.tag == "div"))
+            for index, child in enumerate(node.children):
+                children.extend(self._rewrite_child(child, node.tag == "div" and index >= leading))
             return node._replace(children=tuple(children))
         return node
 
