@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
@@ -366,12 +367,28 @@ def test_what_only_the_full_sample_has():
     (b'[1, 2]', "a.json:1: not an article of the archive"),
     (b'{"title": "x"}', "a.json:1: not an article of the archive"),
     (b"  \n", "a.json:1: empty file"),
+    (b"[" * 100_000 + b"]" * 100_000, "a.json:1: JSON nested too deeply"),
 ])
 def test_unreadable_input_is_rejected_with_one_line(data, message):
     with pytest.raises(InputError) as caught:
         parse_article(data, "a.json", "a")
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+def test_a_fifo_is_never_read_and_companions_nested_too_deeply_are_warned_about(tmp_path):
+    folder = tmp_path / "book" / "012"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "0123456789.json")
+    with pytest.raises(InputError, match="not a regular file"):  # opened without blocking
+        read_article(folder / "0123456789.json")
+    (folder / "0123456789.json").unlink()
+    shutil.copyfile(find("557902b361"), folder / "0123456789.json")
+    (folder / "0123456789.tags").write_bytes(b"[" * 100_000)
+    (tmp_path / "book" / "book.metadata").write_bytes(b"{" * 100_000)
+    warnings = read_article(folder / "0123456789.json").warnings
+    assert any("its tags file is not UTF-8 JSON" in warning for warning in warnings)
+    assert any("its book record" in warning and "not UTF-8 JSON" in warning for warning in warnings)
 
 
 # ------------------------------------------------------------------ the command
