@@ -21,7 +21,7 @@ from .errors import InputError
 from .model import BookRecord, Document, Footnote, Header, Part, PartKind, SplitBody, Tag
 from .reader import NOT_XML
 from .structure import is_ornament
-from .validate import read_regular_file
+from .files import read_regular_file
 
 ARTICLE_SUFFIX = ".json"
 TAGS_SUFFIX = ".tags"

@@ -28,7 +28,7 @@ from .convert import ConvertOptions, convert_bytes, convert_document
 from .decisions import render as render_decisions
 from .errors import BatchError, OutputError, TeiError
 from .manifest import Manifest, Record, digest, settings_digest
-from .validate import read_regular_file
+from .files import read_regular_file
 from .worker import TimedWorker, WorkerError
 from .write import remove_stale_temporaries, serialize, write_atomic
 
@@ -216,7 +216,7 @@ class Batch:
         data, problem = read_regular_file(job.source)
         if data is None:
             if isinstance(problem, str):
-                return Outcome(job, Status.SKIPPED, (f"{job.source}: {problem}",))
+                return Outcome(job, Status.SKIPPED, (f"{job.source}: {problem}; skipped",))
             return Outcome(job, Status.REJECTED, error=f"{job.source}:0: {problem.message}")
         input_digest = digest(data)
         if job.source.suffix == ARTICLE_SUFFIX:  # its tags and its book's record count as its input too
