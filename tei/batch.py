@@ -116,8 +116,14 @@ def _sources(path: Path) -> Iterable[tuple[Path, Path]]:
     """(export file, its TEI file relative to the output folder) for a file or a folder."""
     if not path.is_dir():
         return [(path, Path(path.stem + TEI_SUFFIX))]
-    return [(source, source.relative_to(path).with_suffix(TEI_SUFFIX))
-            for source in sorted(found for found in path.rglob("*") if is_input(found) and not found.is_dir())]
+    return [(source, source.relative_to(path).with_suffix(TEI_SUFFIX)) for source in input_files(path)]
+
+
+def input_files(path: Path) -> list[Path]:
+    """A file as given; a folder's text exports and articles of the archive (is_input), recursive, sorted."""
+    if not path.is_dir():
+        return [path]
+    return sorted(found for found in path.rglob("*") if is_input(found) and not found.is_dir())
 
 
 def is_input(path: Path) -> bool:

@@ -236,7 +236,7 @@ def test_ocr_sheet_from_folders_and_stdin_is_a_decisions_file(tmp_path):
     assert (decision.document, decision.offset, decision.sic, decision.proposed) == ("other", 46, "门", "们")
     (tmp_path / "none").mkdir()
     empty = tei("ocr", str(tmp_path / "none"))
-    assert empty.returncode == 2 and "no .txt files found" in empty.stderr.decode()
+    assert empty.returncode == 2 and "no .txt files or articles of the archive" in empty.stderr.decode()
 
 
 # ----------------------------------------------------------------------------- tei harvest
