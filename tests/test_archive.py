@@ -467,3 +467,23 @@ def test_every_article_of_the_archive_sample(project_rng, project_schematron, te
     assert len(paths) == 480
     assert problems == {}
     assert {part_type: sum(hits) / len(hits) >= 0.9 for part_type, hits in tally.items()} == dict.fromkeys(tally, True)
+
+
+@pytest.mark.parametrize("article_id", ["552f607ade", "2096641adc"])
+def test_readings_are_laid_back_onto_the_body_past_footnotes_and_images(article_id):
+    """tei harvest (tei.anchor) and the review page's script count the body's characters in the
+    TEI: the archive's footnotes are not body text, an image's URL is."""
+    from lxml import html
+
+    from tei import anchor
+    from tei.review import SPACES, render_review
+
+    document = read_article(find(article_id))
+    tree = convert_file(find(article_id)).tree  # with OCR marking: readings to lay back
+    body_core = "".join(document.body[i] for i in anchor.core_offsets(document.body))
+    for mark in anchor.marks(tree, document.body):
+        assert document.body[mark.offset:mark.offset + len(mark.sic)] == mark.sic
+    page = html.fromstring(render_review(tree, document))
+    counted = page.xpath("//*[@id='document']//text()[not(ancestor::*[contains(concat(' ', @class, ' '), ' corr ') "
+                         "or (contains(concat(' ', @class, ' '), ' note ') and contains(@class, 'apart'))])]")
+    assert "".join(c for c in "".join(counted) if c not in SPACES and not c.isspace()) == body_core
