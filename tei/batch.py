@@ -14,8 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import signal
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -30,7 +28,7 @@ from .errors import BatchError, OutputError, TeiError
 from .manifest import Manifest, Record, digest, settings_digest
 from .files import read_regular_file
 from .worker import TimedWorker, WorkerError
-from .write import remove_stale_temporaries, serialize, write_atomic
+from .write import remove_stale_temporaries, serialize, signals_held, write_atomic
 
 EXPORT_SUFFIX = ".txt"
 INPUT_SUFFIXES = (EXPORT_SUFFIX, ARTICLE_SUFFIX)
@@ -196,7 +194,7 @@ class Batch:
         try:
             yield from self._run(manifest, _Settings(self.options), pool)
         finally:
-            with _signals_held():  # a second Ctrl-C must not cut the clean-up short
+            with signals_held():  # a second Ctrl-C must not cut the clean-up short
                 pool.close()
                 try:
                     manifest.save()
@@ -259,11 +257,12 @@ class Batch:
                                                   "no record says it wrote it; kept (--force overwrites it)",))
             manifest.record(job.target, record)
             return Outcome(job, Status.UP_TO_DATE)
-        try:
-            write_atomic(job.target, value)
-        except OutputError as err:
-            return Outcome(job, Status.UNWRITABLE, error=str(err))
-        manifest.record(job.target, record)
+        with signals_held():  # a file written is a file recorded
+            try:
+                write_atomic(job.target, value)
+            except OutputError as err:
+                return Outcome(job, Status.UNWRITABLE, error=str(err))
+            manifest.record(job.target, record)
         return Outcome(job, Status.WRITTEN, warnings)
 
 
@@ -363,25 +362,6 @@ class _Pool:
             worker.close()
         self.workers.clear()
         self.busy.clear()
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block is done, then take effect (dropped when the block
-    ends by an exception: the program is stopping already). Outside the main thread, nothing."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = {number: signal.signal(number, lambda number, frame: caught.append(number))
-                for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-    if caught:
-        signal.raise_signal(caught[0])
 
 
 def convert_paths(paths: Sequence[Path], output: Path, options: ConvertOptions = ConvertOptions(),

@@ -58,8 +58,12 @@ class Terminated(BaseException):
     """SIGTERM, raised where the program is so that it cleans up as on Ctrl-C (finally blocks run)."""
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated()
+def _stop(signum: int, frame: object) -> None:
+    """The first Ctrl-C or SIGTERM stops the command where it is (finally blocks clean up); later
+    ones are ignored, so that the clean-up runs to its end (a second Ctrl-C used to cut it short)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
 
 
 class _Commands(click.Group):
@@ -69,13 +73,11 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         in_main_thread = threading.current_thread() is threading.main_thread()
         if in_main_thread:
-            signal.signal(signal.SIGTERM, _terminate)
+            signal.signal(signal.SIGINT, _stop)
+            signal.signal(signal.SIGTERM, _stop)
         try:
             return super().invoke(ctx)
         except (KeyboardInterrupt, Terminated) as stop:
-            if in_main_thread:  # a second Ctrl-C while the first is reported would be a traceback
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, signal.SIG_IGN)
             interrupted = isinstance(stop, KeyboardInterrupt)
             click.echo(f"{'interrupted (Ctrl-C)' if interrupted else 'terminated (SIGTERM)'}: stopped; "
                        "no partial file left", err=True)
