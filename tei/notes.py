@@ -93,6 +93,8 @@ _MARK_START = re.compile(rf"[\[［〔{_CIRCLED}]")
 times faster than for _MARK's alternatives (most paragraphs have no mark)."""
 _NOTE_START = re.compile(rf"\s*(?:注\s*(?:(\d{{1,3}})\s*[：:]|(?=[\[［〔{_CIRCLED}])))?")
 """What may come before the mark that starts a note paragraph (注1：, 注 before a mark)."""
+_NUMBERED_NOTE = re.compile(r"\s*注\s*\d")
+"""A note paragraph numbered without a mark (注1：…)."""
 _SENTENCE_END = "。！？!?；;”」』）)"
 _PUNCTUATION = "。，、；：？！,.;:?!”’」』）)》〉】]"
 """A mark followed by one of these calls a note (…决裂”②。), it does not begin one."""
@@ -177,6 +179,8 @@ class _PrintedNotes:
                 self._remember(node)
             return [node]
         text = self.body[node.start:node.end]
+        if not _MARK_START.search(text) and not (in_div and _NUMBERED_NOTE.match(text)):
+            return [node]  # no mark in it, and no 注1：: most paragraphs, at the cost of one scan
         if in_div:
             notes = self._note_paragraph(node, text)
             if notes:
