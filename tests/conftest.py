@@ -8,6 +8,7 @@ clone). Give it with `=`: pytest takes a separate `../shared/corpus` for a test 
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import multiprocessing
@@ -86,10 +87,12 @@ def tei_process(*args: str, stdin: bytes | None = None, env: dict | None = None)
     return Ran(done.returncode, done.stdout, done.stderr)
 
 
-def tei_command(*args: str, stdin: bytes | None = None, env: dict | None = None) -> Ran:
-    """`tei ARGS` in this process (click's CliRunner), for the many tests of the command's
-    behaviour: a new process costs most of a second. An exception that is not an exit fails the test."""
-    result = CliRunner().invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
+def tei_command(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path | None = None) -> Ran:
+    """`tei ARGS` in this process (click's CliRunner), run in `cwd` if given, for the many tests of
+    the command's behaviour: a new process costs most of a second. An exception that is not an exit
+    fails the test."""
+    with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
+        result = CliRunner().invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
     return Ran(result.exit_code, result.stdout_bytes, result.stderr_bytes)
 
 

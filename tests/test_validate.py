@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import SEED, SHARED, parse_tei
+from conftest import SEED, SHARED, parse_tei, tei_command as tei
 from tei import ConvertOptions, convert_file, serialize
 from tei.build import point_to_schemas
 from tei.errors import SchemaError
@@ -34,11 +34,6 @@ TEI_NS = "http://www.tei-c.org/ns/1.0"
 RNG = "http://relaxng.org/ns/structure/1.0"
 SCH = "http://purl.oclc.org/dsdl/schematron"
 MINIMAL = SAMPLES / "TEI/P5/Exemplars/tei_minimal.tei.xml"
-
-
-def tei(*args: str, stdin: bytes | None = None, cwd: Path | None = None, timeout: float = 120):
-    return subprocess.run([sys.executable, "-m", "tei", *args], input=stdin, capture_output=True, cwd=cwd,
-                          timeout=timeout)
 
 
 def verdicts(folder: Path) -> dict[str, str]:
@@ -418,7 +413,7 @@ def test_bad_files_are_findings_or_skips_and_the_run_goes_on(tmp_path, output_fo
     (folder / "e-loop.xml").symlink_to(folder / "e-loop.xml")  # unreadable: ELOOP
     os.mkfifo(folder / "f-fifo.xml")
     (folder / "g-zero.xml").symlink_to("/dev/zero")
-    result = tei("validate", "--format", "json", str(folder), timeout=60)
+    result = tei("validate", "--format", "json", str(folder))
     assert result.returncode == 1 and b"Traceback" not in result.stderr
     records = {Path(r["file"]).relative_to(folder).as_posix(): r for r in map(json.loads, result.stdout.splitlines())}
     assert sorted(records) == ["a-good.xml", "b-latin1.xml", "c-folder.xml/inside.tei", "d-dangling.xml",
@@ -527,7 +522,7 @@ def test_a_schema_libxml2_cannot_bound_gives_a_limit_finding_and_the_run_goes_on
         '</choice></define></grammar>', encoding="utf-8")
     (tmp_path / "a-deep.xml").write_text('<d t="c">' * 40 + "</d>" * 40)
     (tmp_path / "b-fine.xml").write_text('<d t="a"><d t="b"/></d>')
-    result = tei("validate", "--time-limit", "2", "--schema", str(tmp_path / "s.rng"), str(tmp_path), timeout=60)
+    result = tei("validate", "--time-limit", "2", "--schema", str(tmp_path / "s.rng"), str(tmp_path))
     lines = result.stdout.decode().splitlines()
     assert result.returncode == 1
     assert lines == [f"{tmp_path / 'a-deep.xml'}:0: VALIDATION_LIMIT " + lines[0].split(" VALIDATION_LIMIT ", 1)[1]]
