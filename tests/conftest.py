@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 from lxml import etree, isoschematron
 
 from tei import ConvertOptions, convert_file, serialize
@@ -43,6 +44,13 @@ PROJECT_SCH = SCHEMAS / "tei_bha.sch"
 TEI_ALL_RNG = SCHEMAS / "tei_all.rng"
 SHARED = ROOT.parent / "shared"
 """../shared beside the clone: read only by the `shared` group and by --corpus=../shared/corpus."""
+
+
+# Property tests (hypothesis; `-m hypothesis` selects them): 100 examples each in the suite, ten times
+# as many with HYPOTHESIS_PROFILE=thorough, which .ci/run adds. No deadline: a loaded machine is slow.
+settings.register_profile("suite", max_examples=100, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
