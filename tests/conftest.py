@@ -31,6 +31,7 @@ from tei import ConvertOptions, convert_file, serialize
 from tei.cli import main
 from tei.validate import safe_parser
 from tei.vocab import NS
+from tei_all_process import TeiAll
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
@@ -67,10 +68,15 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)  # after -m and -k have deselected
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The corpus tests run last, and the corpus starts converting now, in the background."""
+    """The tests that need tei_all run after the others, and the corpus tests last; tei_all starts
+    compiling and the corpus converting now, in the background."""
     corpus_items = [item for item in items if item.get_closest_marker("corpus")]
-    items[:] = [item for item in items if not item.get_closest_marker("corpus")] + corpus_items
-    if not config.option.collectonly and any("corpus_conversions" in item.fixturenames for item in corpus_items):
+    items.sort(key=lambda item: (bool(item.get_closest_marker("corpus")), "tei_all" in item.fixturenames))
+    if config.option.collectonly:
+        return
+    if any("tei_all" in item.fixturenames for item in items):
+        config.stash[_TEI_ALL] = TeiAll()
+    if any("corpus_conversions" in item.fixturenames for item in corpus_items):
         config.stash[_CONVERSIONS] = _Conversions(_corpus_folder(config), overlap=len(corpus_items) < len(items))
 
 
@@ -78,6 +84,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     conversions = session.config.stash.get(_CONVERSIONS, None)
     if conversions is not None:
         conversions.pool.shutdown(cancel_futures=True)
+    tei_all = session.config.stash.get(_TEI_ALL, None)
+    if tei_all is not None:
+        tei_all.close()
 
 
 class Ran(NamedTuple):
@@ -226,10 +235,15 @@ def bundled_relaxng(name: str) -> etree.RelaxNG:
     return etree.RelaxNG(parse_tei(SCHEMAS / name))
 
 
+_TEI_ALL = pytest.StashKey[TeiAll]()
+
+
 @pytest.fixture(scope="session")
-def tei_all() -> etree.RelaxNG:
-    """TEI P5 tei_all, compiled once per run (about 7 s)."""
-    return bundled_relaxng(TEI_ALL_RNG.name)
+def tei_all(request: pytest.FixtureRequest) -> TeiAll:
+    """TEI P5 tei_all, compiled once per run in its own process (TeiAll)."""
+    if _TEI_ALL not in request.config.stash:
+        request.config.stash[_TEI_ALL] = TeiAll()
+    return request.config.stash[_TEI_ALL]
 
 
 @pytest.fixture(scope="session")

@@ -141,7 +141,9 @@ def test_pruned_tei_all_reports_the_first_error_as_the_full_schema_does(tei_all)
     invalid = [name for name, verdict in verdicts(SAMPLES).items() if verdict == "invalid"]
     documents = [parse_document((SAMPLES / name).read_bytes(), name)[0] for name in invalid]
     documents.append(parse_document(f'<TEI xmlns="{TEI_NS}">\n<wrong/>\n</TEI>'.encode(), "bad.xml")[0])
-    for tree in documents:
+    for document in documents:
+        # tei_all (conftest.TeiAll) reads the document as lxml serializes it: so does the pruned grammar here.
+        tree = parse_document(etree.tostring(document), "serialized.xml")[0]
         pruned = grammar.relaxng(tree)
         assert not tei_all.validate(tree) and not pruned.validate(tree)
         first = [(e.line, e.message) for e in tei_all.error_log][:1]
