@@ -15,9 +15,10 @@ from lxml import etree
 
 from .errors import TeiError
 from .structure import marker_spans
-from .vocab import tei
+from .vocab import NOTE_IN_TEXT, tei
 
 _TEXT, _CHOICE, _SIC, _CORR, _LB = tei("text"), tei("choice"), tei("sic"), tei("corr"), tei("lb")
+_NOTE, _GRAPHIC = tei("note"), tei("graphic")
 
 
 class TextMismatch(TeiError):
@@ -108,19 +109,29 @@ class _Walker:
         if text:
             self.chars.extend(c for c in text if not c.isspace())
 
-    def walk(self, element: etree._Element) -> None:
-        if element.tag == _CORR:
-            return
-        if element.tag == _CHOICE and element.find(_SIC) is not None and element.find(_CORR) is not None:
-            sic, corr = element.find(_SIC), element.find(_CORR)
-            self.readings.append((len(self.chars), _reading(sic), _reading(corr), element))
-        elif element.tag == _SIC and (element.getparent() is None or element.getparent().tag != _CHOICE):
-            self.readings.append((len(self.chars), _reading(element), None, element))
-        self.add(element.text)
-        for child in element:
-            if isinstance(child.tag, str):
-                self.walk(child)
-            self.add(child.tail)
+    def walk(self, root: etree._Element) -> None:
+        """Walk `root` in document order, iteratively (any depth): an item to do is an element to
+        open or a tail to add. A footnote kept apart from the body (the archive's) is not body text."""
+        pending: list[etree._Element | str] = [root]
+        while pending:
+            element = pending.pop()
+            if isinstance(element, str):
+                self.add(element)
+                continue
+            if element.tag == _CORR or (element.tag == _NOTE and element.get("type") != NOTE_IN_TEXT):
+                continue
+            if element.tag == _CHOICE and element.find(_SIC) is not None and element.find(_CORR) is not None:
+                sic, corr = element.find(_SIC), element.find(_CORR)
+                self.readings.append((len(self.chars), _reading(sic), _reading(corr), element))
+            elif element.tag == _SIC and (element.getparent() is None or element.getparent().tag != _CHOICE):
+                self.readings.append((len(self.chars), _reading(element), None, element))
+            self.add(element.get("url") if element.tag == _GRAPHIC else element.text)  # an image part is its URL
+            after: list[etree._Element | str] = []
+            for child in element:
+                if isinstance(child.tag, str):
+                    after.append(child)
+                after.append(child.tail or "")
+            pending.extend(reversed(after))
 
 
 def _reading(element: etree._Element) -> str:

@@ -21,6 +21,7 @@ from .errors import InputError
 from .model import BookRecord, Document, Footnote, Header, Part, PartKind, SplitBody, Tag
 from .reader import NOT_XML
 from .structure import is_ornament
+from .files import read_regular_file
 
 ARTICLE_SUFFIX = ".json"
 TAGS_SUFFIX = ".tags"
@@ -44,11 +45,14 @@ def is_article_json(data: bytes) -> bool:
 
 def read_article(path: str | Path) -> Document:
     """Read the article `<id>.json` at `path`, with its tags and its book's record when they are
-    where a checkout of the archive's `parsed` branch has them."""
+    where a checkout of the archive's `parsed` branch has them. A FIFO or a device is an
+    InputError, never read (validate.read_regular_file)."""
     name = os.fspath(path)
+    data, problem = read_regular_file(Path(name))
+    if data is None:
+        raise InputError(name, 0, problem if isinstance(problem, str) else problem.message)
     tags_path, book_path = companion_paths(name)
-    tags = _read(os.fspath(tags_path)) if tags_path.is_file() else None
-    return parse_article(_read(name), name, Path(name).stem, tags, _book_file(os.fspath(book_path)))
+    return parse_article(data, name, Path(name).stem, read_regular_file(tags_path)[0], _book_file(os.fspath(book_path)))
 
 
 def companion_paths(path: str | Path) -> tuple[Path, Path]:
@@ -59,23 +63,11 @@ def companion_paths(path: str | Path) -> tuple[Path, Path]:
     return article.with_suffix(TAGS_SUFFIX), book_folder / (book_folder.name + BOOK_SUFFIX)
 
 
-def _read(name: str) -> bytes:
-    try:
-        with open(name, "rb") as file:
-            return file.read()
-    except OSError as err:
-        raise InputError(name, 0, f"cannot read file: {err.strerror or err}") from err
-
-
 @lru_cache(maxsize=64)
 def _book_file(name: str) -> tuple[str, bytes | None]:
     """A book's record file (name, bytes), read once per process: a book holds many articles.
     None when there is none or it cannot be read."""
-    try:
-        with open(name, "rb") as file:
-            return name, file.read()
-    except OSError:
-        return name, None
+    return name, read_regular_file(Path(name))[0]
 
 
 def parse_article(data: bytes, name: str, article_id: str, tags: bytes | None = None,
@@ -129,6 +121,8 @@ def _load(data: bytes, name: str) -> object:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(name, err.lineno, f"not JSON ({err.msg}, column {err.colno}): expected {_EXPECTED}") from err
+    except RecursionError as err:  # the decoder recurses once per level of nesting
+        raise InputError(name, 1, f"JSON nested too deeply: expected {_EXPECTED}") from err
 
 
 class _Reading:
@@ -234,8 +228,8 @@ class _Reading:
         if data is not None:
             try:
                 values = json.loads(data.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                self.warn(f"its tags file is not UTF-8 JSON ({err}): no tags read")
+            except (ValueError, RecursionError) as err:  # not UTF-8, not JSON, nested too deeply
+                self.warn(f"its tags file is not UTF-8 JSON ({type(err).__name__}: {err}): no tags read")
                 values = []
             for value in values if isinstance(values, list) else ():
                 if isinstance(value, dict) and self.text(value.get("name")).strip():
@@ -251,8 +245,9 @@ class _Reading:
         file_name, data = book
         try:
             record = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            self.warn(f"its book record {file_name} is not UTF-8 JSON ({err}): the book is not named")
+        except (ValueError, RecursionError) as err:  # not UTF-8, not JSON, nested too deeply
+            self.warn(f"its book record {file_name} is not UTF-8 JSON ({type(err).__name__}: {err}): "
+                      "the book is not named")
             return empty
         if not isinstance(record, dict):
             self.warn(f"its book record {file_name} is not a JSON object: the book is not named")

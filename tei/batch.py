@@ -14,10 +14,8 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import signal
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -25,11 +23,12 @@ from pathlib import Path
 from .archive import ARTICLE_SUFFIX, companion_paths, parse_article
 from .build import point_to_schemas, schema_prefix
 from .convert import ConvertOptions, convert_bytes, convert_document
+from .decisions import render as render_decisions
 from .errors import BatchError, OutputError, TeiError
 from .manifest import Manifest, Record, digest, settings_digest
-from .validate import read_regular_file
+from .files import read_regular_file
 from .worker import TimedWorker, WorkerError
-from .write import remove_stale_temporaries, serialize, write_atomic
+from .write import remove_stale_temporaries, serialize, signals_held, write_atomic
 
 EXPORT_SUFFIX = ".txt"
 INPUT_SUFFIXES = (EXPORT_SUFFIX, ARTICLE_SUFFIX)
@@ -115,8 +114,14 @@ def _sources(path: Path) -> Iterable[tuple[Path, Path]]:
     """(export file, its TEI file relative to the output folder) for a file or a folder."""
     if not path.is_dir():
         return [(path, Path(path.stem + TEI_SUFFIX))]
-    return [(source, source.relative_to(path).with_suffix(TEI_SUFFIX))
-            for source in sorted(found for found in path.rglob("*") if is_input(found) and not found.is_dir())]
+    return [(source, source.relative_to(path).with_suffix(TEI_SUFFIX)) for source in input_files(path)]
+
+
+def input_files(path: Path) -> list[Path]:
+    """A file as given; a folder's text exports and articles of the archive (is_input), recursive, sorted."""
+    if not path.is_dir():
+        return [path]
+    return sorted(found for found in path.rglob("*") if is_input(found) and not found.is_dir())
 
 
 def is_input(path: Path) -> bool:
@@ -187,16 +192,16 @@ class Batch:
             self.notes.append(f"removed {removed} temporary file(s) left in {folder} by an interrupted run")
         pool = _Pool(partial(_convert, options=self.options), self.workers, self.options)
         try:
-            yield from self._run(manifest, settings_digest(self.options), pool)
+            yield from self._run(manifest, _Settings(self.options), pool)
         finally:
-            with _signals_held():  # a second Ctrl-C must not cut the clean-up short
+            with signals_held():  # a second Ctrl-C must not cut the clean-up short
                 pool.close()
                 try:
                     manifest.save()
                 except OutputError as err:
                     self.notes.append(f"{err}; the next run will compare the files instead")
 
-    def _run(self, manifest: Manifest, settings: str, pool: "_Pool") -> Iterator[Outcome]:
+    def _run(self, manifest: Manifest, settings: "_Settings", pool: "_Pool") -> Iterator[Outcome]:
         pending = iter(self.jobs)
         while True:
             while pool.has_room() and (job := next(pending, None)) is not None:
@@ -210,12 +215,12 @@ class Batch:
             for job, work, reply in pool.wait():
                 yield self._finish(job, work, reply, manifest, settings)
 
-    def _decide(self, job: Job, manifest: Manifest, settings: str) -> Outcome | _Work:
+    def _decide(self, job: Job, manifest: Manifest, settings: "_Settings") -> Outcome | _Work:
         """Read the input; an outcome now (skipped, unreadable, up to date, kept), or work to do."""
         data, problem = read_regular_file(job.source)
         if data is None:
             if isinstance(problem, str):
-                return Outcome(job, Status.SKIPPED, (f"{job.source}: {problem}",))
+                return Outcome(job, Status.SKIPPED, (f"{job.source}: {problem}; skipped",))
             return Outcome(job, Status.REJECTED, error=f"{job.source}:0: {problem.message}")
         input_digest = digest(data)
         if job.source.suffix == ARTICLE_SUFFIX:  # its tags and its book's record count as its input too
@@ -232,37 +237,57 @@ class Batch:
         if digest(existing) != record.output:
             return Outcome(job, Status.KEPT, (f"{job.target}: edited since tei convert wrote it; kept "
                                               "(--force overwrites it)",))
-        if record.input == input_digest and record.settings == settings:
-            return Outcome(job, Status.UP_TO_DATE)
+        if record.input == input_digest and record.settings == settings.of(record.document):
+            return Outcome(job, Status.UP_TO_DATE)  # the same input is the same document: its id holds
         return _Work(data, input_digest, None)
 
-    def _finish(self, job: Job, work: _Work, reply: object, manifest: Manifest, settings: str) -> Outcome:
+    def _finish(self, job: Job, work: _Work, reply: object, manifest: Manifest, settings: "_Settings") -> Outcome:
         """Write a converted document (or report why not) and record it."""
         if isinstance(reply, WorkerError):
             return Outcome(job, Status.FAILED, error=f"{job.source}:0: the process converting it died ({reply}; "
                                                      "out of memory?); the other files go on")
-        status, value, warnings = reply
+        status, value, warnings, document = reply
         if status is not Status.WRITTEN:
             return Outcome(job, status, error=value)
         output_digest = digest(value)
+        record = Record(work.input_digest, settings.of(document), output_digest, document)
         if work.unrecorded is not None:
             if work.unrecorded != output_digest:
                 return Outcome(job, Status.KEPT, (f"{job.target}: not what tei convert makes of {job.source}, and "
                                                   "no record says it wrote it; kept (--force overwrites it)",))
-            manifest.record(job.target, Record(work.input_digest, settings, output_digest))
+            manifest.record(job.target, record)
             return Outcome(job, Status.UP_TO_DATE)
-        try:
-            write_atomic(job.target, value)
-        except OutputError as err:
-            return Outcome(job, Status.UNWRITABLE, error=str(err))
-        manifest.record(job.target, Record(work.input_digest, settings, output_digest))
+        with signals_held():  # a file written is a file recorded
+            try:
+                write_atomic(job.target, value)
+            except OutputError as err:
+                return Outcome(job, Status.UNWRITABLE, error=str(err))
+            manifest.record(job.target, record)
         return Outcome(job, Status.WRITTEN, warnings)
 
 
+class _Settings:
+    """What, besides its input, decides the bytes written for each document: every option but the
+    review decisions (manifest.settings_digest), and the decisions that name the document, so that
+    a decision re-converts its own document, not the corpus. (What `--learn` folds in from all the
+    decisions is an option of every document.)"""
+
+    def __init__(self, options: ConvertOptions):
+        self.common = settings_digest(replace(options, decisions=()))
+        self.decided: dict[str, list] = {}
+        for decision in options.decisions:
+            self.decided.setdefault(decision.document, []).append(decision)
+
+    def of(self, document: str) -> str:
+        """The settings digest of the document with article id `document`."""
+        decided = self.decided.get(document)
+        return self.common if not decided else digest(f"{self.common}\n{render_decisions(decided)}".encode("utf-8"))
+
+
 def _convert(data: bytes | ArticleFiles, name: str, prefix: str,
-             options: ConvertOptions) -> tuple[Status, bytes | str, tuple[str, ...]]:
-    """One document's bytes → (WRITTEN, its TEI bytes, warnings) or (REJECTED or FAILED, the error, ());
-    in a worker process. Never raises: every error is the job's."""
+             options: ConvertOptions) -> tuple[Status, bytes | str, tuple[str, ...], str]:
+    """One document's bytes → (WRITTEN, its TEI bytes, warnings, its article id) or (REJECTED or
+    FAILED, the error, (), ""); in a worker process. Never raises: every error is the job's."""
     try:
         if isinstance(data, ArticleFiles):
             result = convert_document(parse_article(data.data, name, Path(name).stem, data.tags, data.book), options)
@@ -270,11 +295,11 @@ def _convert(data: bytes | ArticleFiles, name: str, prefix: str,
             result = convert_bytes(data, name, options)
         if prefix:
             point_to_schemas(result.tree, prefix)
-        return Status.WRITTEN, serialize(result.tree), result.warnings
+        return Status.WRITTEN, serialize(result.tree), result.warnings, result.conversion.document.header.article_id
     except TeiError as err:
-        return Status.REJECTED, str(err), ()
+        return Status.REJECTED, str(err), (), ""
     except Exception as err:  # a bug: report it against the file and let the batch go on
-        return Status.FAILED, f"{name}:0: internal error ({type(err).__name__}: {err}); please report it", ()
+        return Status.FAILED, f"{name}:0: internal error ({type(err).__name__}: {err}); please report it", (), ""
 
 
 class _Pool:
@@ -337,25 +362,6 @@ class _Pool:
             worker.close()
         self.workers.clear()
         self.busy.clear()
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block is done, then take effect (dropped when the block
-    ends by an exception: the program is stopping already). Outside the main thread, nothing."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = {number: signal.signal(number, lambda number, frame: caught.append(number))
-                for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-    if caught:
-        signal.raise_signal(caught[0])
 
 
 def convert_paths(paths: Sequence[Path], output: Path, options: ConvertOptions = ConvertOptions(),

@@ -32,7 +32,7 @@ from .dates import build_time
 from .errors import BatchError, ConfigError, DecisionError, OutputError, SchemaError, TeiError
 from .ocr_report import report_json, report_lines
 from .preview import render_html
-from .reader import NOT_XML, parse_export, read_export
+from .reader import NOT_XML, parse_export
 from .report import FORMATS, LINE_FORMATS, printable, render, render_file
 from .schemas import schemas_for_option
 from .totext import Reading, to_text
@@ -58,8 +58,12 @@ class Terminated(BaseException):
     """SIGTERM, raised where the program is so that it cleans up as on Ctrl-C (finally blocks run)."""
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated()
+def _stop(signum: int, frame: object) -> None:
+    """The first Ctrl-C or SIGTERM stops the command where it is (finally blocks clean up); later
+    ones are ignored, so that the clean-up runs to its end (a second Ctrl-C used to cut it short)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
 
 
 class _Commands(click.Group):
@@ -69,13 +73,11 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         in_main_thread = threading.current_thread() is threading.main_thread()
         if in_main_thread:
-            signal.signal(signal.SIGTERM, _terminate)
+            signal.signal(signal.SIGINT, _stop)
+            signal.signal(signal.SIGTERM, _stop)
         try:
             return super().invoke(ctx)
         except (KeyboardInterrupt, Terminated) as stop:
-            if in_main_thread:  # a second Ctrl-C while the first is reported would be a traceback
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, signal.SIG_IGN)
             interrupted = isinstance(stop, KeyboardInterrupt)
             click.echo(f"{'interrupted (Ctrl-C)' if interrupted else 'terminated (SIGTERM)'}: stopped; "
                        "no partial file left", err=True)
@@ -684,9 +686,11 @@ def harvest(paths: tuple[Path, ...], export_paths: tuple[Path, ...], reviewer: s
 def _exports_by_id(paths: Iterable[Path], say: _Say) -> dict[str, Document]:
     """The export files of `paths` (files, folders' .txt files) by article id; unreadable ones are warned about."""
     exports = {}
+    from .convert import read_document
+
     for path in _export_files(paths):
         try:
-            document = read_export(path)
+            document = read_document(path)
         except TeiError as err:
             say.warning(str(err))
             continue
@@ -751,12 +755,13 @@ def ocr(paths: tuple[Path, ...], output_format: str, jobs: int, user_file: Path 
 
 
 def _export_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given (and -), folders as their .txt files (recursive, sorted); usage error when there are none."""
-    files: list[Path] = []
-    for path in paths:
-        files.extend(sorted(path.rglob("*.txt")) if path.is_dir() else [path])
+    """Files as given (and -), folders as their export files and the archive's articles (recursive,
+    sorted: batch.input_files); usage error when there are none."""
+    from .batch import input_files
+
+    files = [file for path in paths for file in ([path] if str(path) == "-" else input_files(path))]
     if not files:
-        raise click.UsageError("no .txt files found in the given paths")
+        raise click.UsageError("no .txt files or articles of the archive (<id[:3]>/<id>.json) found in the given paths")
     return files
 
 
@@ -777,10 +782,11 @@ def _find_suspects(files: list[Path], pairs, terms, jobs: int) -> Iterator[tuple
 
 def _suspects_of(path: Path, pairs, terms) -> object:
     """(document, suspects) of one export file (or - for stdin), or the message why it cannot be read."""
+    from .convert import read_document
     from .ocr import find_suspects
 
     try:
-        document = parse_export(_stdin_bytes(), "-") if str(path) == "-" else read_export(path)
+        document = parse_export(_stdin_bytes(), "-") if str(path) == "-" else read_document(path)
     except TeiError as err:
         return str(err)
     return document, find_suspects(document.body, extra_confusions=pairs, protected=terms)

@@ -31,6 +31,7 @@ from enum import Enum
 from pathlib import Path
 
 from .errors import DecisionError
+from .files import read_regular_file
 from .model import Cert, Suspect
 
 CONTEXT = 8
@@ -223,10 +224,11 @@ def read_decisions(paths: Iterable[str | Path]) -> tuple[Decision, ...]:
         if not files:
             raise DecisionError(str(path), 0, "no decisions file (*.tsv) in this folder")
         for file in files:
+            data, problem = read_regular_file(file)  # a FIFO would block, a device never end
+            if data is None:
+                raise DecisionError(str(file), 0, problem if isinstance(problem, str) else problem.message)
             try:
-                text = file.read_bytes().decode("utf-8")
-            except OSError as err:
-                raise DecisionError(str(file), 0, f"cannot read file: {err.strerror or err}") from err
+                text = data.decode("utf-8")
             except UnicodeDecodeError as err:
                 raise DecisionError(str(file), 0, f"not UTF-8 ({err.reason} at byte {err.start})") from err
             decisions.extend(parse(text, str(file)))

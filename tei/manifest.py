@@ -4,8 +4,9 @@ unless asked).
 
 One JSON file at the output root, `.tei-convert.json`, holds for each TEI file (by its path
 relative to the root) three sha256 digests: of the export it was made from, of the settings it was
-made with (`settings_digest`: the tool's version and code and every field of ConvertOptions), and
-of the bytes written. A file whose bytes still match is the tool's own; if its input and settings
+made with (`settings_digest`: the tool's version and code and every field of ConvertOptions; the
+batch counts only the review decisions of the file's own document), and of the bytes written, with
+the document's article id. A file whose bytes still match is the tool's own; if its input and settings
 match too it is up to date. The TEI files themselves carry nothing of this: they stay byte for byte
 what the converter makes, and an editor that reformats a file cannot damage the record.
 """
@@ -30,11 +31,13 @@ _FORMAT = 1
 
 @dataclasses.dataclass(frozen=True)
 class Record:
-    """How one TEI file was made: sha256 digests of its input, its settings and its bytes."""
+    """How one TEI file was made: sha256 digests of its input, its settings and its bytes, and the
+    article id of the document it holds (whose review decisions count among its settings)."""
 
     input: str
     settings: str
     output: str
+    document: str = ""
 
 
 def digest(data: bytes) -> str:

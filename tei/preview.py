@@ -271,6 +271,8 @@ def _render(element: etree._Element, depth: int, counter: _Counter) -> tuple[htm
     name = _local_name(element)
     if name == "lb":
         return H.BR(), []
+    if name == "graphic":  # an image's URL as text (the page loads nothing): the body's characters
+        return H.SPAN({"class": "graphic"}, element.get("url", "")), []
     if name == "head":
         out = H.E.h2() if depth <= 1 else H.E.h3()
         return out, [(out, element, depth)]

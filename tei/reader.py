@@ -12,7 +12,7 @@ from pathlib import Path
 from .dates import impossible_date_warning, in_order, parse_ymd
 from .errors import InputError
 from .model import Document, Header
-from .validate import read_regular_file
+from .files import read_regular_file
 
 FIELD_NAMES = ("id", "标题", "日期", "是否是时间段", "作者", "来源", "标签", "书籍", "书籍作者")
 _FIELD_LINE = re.compile(r"^(书籍作者|是否是时间段|标题|日期|作者|来源|标签|书籍|id)[ \t]*[:：][ \t]?(.*)$")

@@ -64,10 +64,10 @@ SCRIPT = r"""
     while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (runs[mid][0] <= k) { lo = mid; } else { hi = mid - 1; } }
     return runs[lo][1] + (k - runs[lo][0]);
   }
-  function textNodes() {  // the document's text in order, corrected readings left out
+  function textNodes() {  // the document's text in order, corrected readings and the archive's footnotes left out
     var out = [], walker = document.createTreeWalker(doc, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
-      if (!walker.currentNode.parentNode.closest(".corr")) { out.push(walker.currentNode); }
+      if (!walker.currentNode.parentNode.closest(".corr, .note.apart")) { out.push(walker.currentNode); }
     }
     return out;
   }

@@ -8,7 +8,6 @@ never opened for a blocking read).
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from .files import read_regular_file
 from .model import AppliedSchema, FileResult, Finding
 from .schemas import Schema, builtin, declared_schemas, load_file
 from .worker import TimedWorker, WorkerError
@@ -161,7 +161,8 @@ def validate_paths(paths: Iterable[str | Path], schemas: Sequence[Schema] | None
                 name, base = str(file), file.parent
                 data, problem = read_regular_file(file)
                 if data is None:
-                    yield FileResult(name, (problem,)) if isinstance(problem, Finding) else FileResult(name, skipped=problem)
+                    yield (FileResult(name, (problem,)) if isinstance(problem, Finding)
+                           else FileResult(name, skipped=f"{problem}; skipped"))
                     continue
             try:
                 result = validate_in_worker(data, name, base)
@@ -194,31 +195,3 @@ def files_to_check(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def read_regular_file(path: Path) -> tuple[bytes | None, Finding | str]:
-    """The bytes of a regular file, or (None, a finding for an unreadable one / why it is skipped).
-
-    Opened without blocking and checked before reading, so a FIFO never blocks and a device such
-    as /dev/zero is never read.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError as err:
-        return None, Finding(str(path), 0, "IO_ERROR", f"cannot read: {err.strerror or err}")
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):  # checked before fdopen, which refuses a folder with an exception
-            os.close(descriptor)
-            return None, f"not a regular file ({_file_kind(mode)}); skipped"
-        with os.fdopen(descriptor, "rb") as stream:
-            return stream.read(), ""
-    except OSError as err:
-        return None, Finding(str(path), 0, "IO_ERROR", f"cannot read: {err.strerror or err}")
-
-
-def _file_kind(mode: int) -> str:
-    for test, kind in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
-        if test(mode):
-            return kind
-    return "not a file"

@@ -5,6 +5,9 @@ import contextlib
 import itertools
 import os
 import re
+import signal
+import threading
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -36,21 +39,42 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             os.makedirs(folder, exist_ok=True)
             _FOLDERS_MADE.add(folder)
         temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.{next(_SERIAL)}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
+        with signals_held():  # Ctrl-C takes effect once the file is written or its temporary gone
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             try:
-                remaining = memoryview(data)
-                while remaining:
-                    remaining = remaining[os.write(descriptor, remaining):]
-            finally:
-                os.close(descriptor)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-            raise
+                try:
+                    remaining = memoryview(data)
+                    while remaining:
+                        remaining = remaining[os.write(descriptor, remaining):]
+                finally:
+                    os.close(descriptor)
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+                raise
     except OSError as err:
         raise OutputError(f"{path}: cannot write: {err.strerror or err}") from err
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done, then take effect, also when the block ends
+    by an exception: a write, or a batch's clean-up, is never cut short. Outside the main thread
+    (where no handler can be set), nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {number: signal.signal(number, lambda number, frame: caught.append(number))
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if caught:
+            signal.raise_signal(caught[0])
 
 
 def remove_stale_temporaries(folder: str | Path) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
@@ -366,12 +367,28 @@ def test_what_only_the_full_sample_has():
     (b'[1, 2]', "a.json:1: not an article of the archive"),
     (b'{"title": "x"}', "a.json:1: not an article of the archive"),
     (b"  \n", "a.json:1: empty file"),
+    (b"[" * 100_000 + b"]" * 100_000, "a.json:1: JSON nested too deeply"),
 ])
 def test_unreadable_input_is_rejected_with_one_line(data, message):
     with pytest.raises(InputError) as caught:
         parse_article(data, "a.json", "a")
     assert str(caught.value).startswith(message)
     assert "\n" not in str(caught.value)
+
+
+def test_a_fifo_is_never_read_and_companions_nested_too_deeply_are_warned_about(tmp_path):
+    folder = tmp_path / "book" / "012"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "0123456789.json")
+    with pytest.raises(InputError, match="not a regular file"):  # opened without blocking
+        read_article(folder / "0123456789.json")
+    (folder / "0123456789.json").unlink()
+    shutil.copyfile(find("557902b361"), folder / "0123456789.json")
+    (folder / "0123456789.tags").write_bytes(b"[" * 100_000)
+    (tmp_path / "book" / "book.metadata").write_bytes(b"{" * 100_000)
+    warnings = read_article(folder / "0123456789.json").warnings
+    assert any("its tags file is not UTF-8 JSON" in warning for warning in warnings)
+    assert any("its book record" in warning and "not UTF-8 JSON" in warning for warning in warnings)
 
 
 # ------------------------------------------------------------------ the command
@@ -443,6 +460,8 @@ def test_every_article_of_the_archive_sample(project_rng, project_schematron, te
             notes += len(article["comments"])
             anchored += len(usable_anchors(article))
     print(f"\n{len(paths)} articles; {notes} footnotes, {anchored} with a usable anchor, each at it")
+    print(f"  {len(paths) - len(problems)} of {len(paths)} valid (tei_all, tei_bha.rng, tei_bha.sch), lossless against "
+          "the parts, every footnote kept once with its text and at its usable anchor")
     for part_type, hits in sorted(tally.items()):
         print(f"  {part_type:12} {sum(hits):4}/{len(hits):<4} {sum(hits) / len(hits):.3f} encoded as <{ENCODED_AS[part_type]}>")
     total = [hit for hits in tally.values() for hit in hits]
@@ -450,3 +469,23 @@ def test_every_article_of_the_archive_sample(project_rng, project_schematron, te
     assert len(paths) == 480
     assert problems == {}
     assert {part_type: sum(hits) / len(hits) >= 0.9 for part_type, hits in tally.items()} == dict.fromkeys(tally, True)
+
+
+@pytest.mark.parametrize("article_id", ["552f607ade", "2096641adc"])
+def test_readings_are_laid_back_onto_the_body_past_footnotes_and_images(article_id):
+    """tei harvest (tei.anchor) and the review page's script count the body's characters in the
+    TEI: the archive's footnotes are not body text, an image's URL is."""
+    from lxml import html
+
+    from tei import anchor
+    from tei.review import SPACES, render_review
+
+    document = read_article(find(article_id))
+    tree = convert_file(find(article_id)).tree  # with OCR marking: readings to lay back
+    body_core = "".join(document.body[i] for i in anchor.core_offsets(document.body))
+    for mark in anchor.marks(tree, document.body):
+        assert document.body[mark.offset:mark.offset + len(mark.sic)] == mark.sic
+    page = html.fromstring(render_review(tree, document))
+    counted = page.xpath("//*[@id='document']//text()[not(ancestor::*[contains(concat(' ', @class, ' '), ' corr ') "
+                         "or (contains(concat(' ', @class, ' '), ' note ') and contains(@class, 'apart'))])]")
+    assert "".join(c for c in "".join(counted) if c not in SPACES and not c.isspace()) == body_core

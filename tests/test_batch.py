@@ -18,8 +18,9 @@ from lxml import etree
 
 import tei.batch
 from conftest import DEV_SET, INPUTS, SEED
-from tei import ConvertOptions, convert_paths
+from tei import ConvertOptions, convert_paths, read_export
 from tei.batch import Job, Status, plan, usable_cores
+from tei.decisions import decide
 from tei.errors import BatchError
 from tei.manifest import MANIFEST_NAME, settings_digest
 
@@ -123,6 +124,28 @@ def test_a_hand_edited_output_is_kept_unless_forced(tmp_path):
     assert {outcome.status for outcome in outcomes if outcome not in kept} == {Status.WRITTEN}
     assert _run([INPUTS / "odd"], out, force=True)["ornament.txt"] is Status.WRITTEN
     assert b"checked by hand" not in edited.read_bytes()
+
+
+def test_a_review_decision_converts_its_own_document_again_not_the_others(tmp_path):
+    """Decisions count among the settings of the document they name only: a reviewer's decision
+    on one document of a large corpus re-converts that document."""
+    out, folder = tmp_path / "out", tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(DEV_SET.glob("*.txt"))[:3]:
+        shutil.copyfile(path, folder / path.name)
+    first = sorted(folder.glob("*.txt"))[0].name
+    assert set(_run([folder], out).values()) == {Status.WRITTEN}
+    document = read_export(folder / first)
+    start = document.body.index(next(c for c in document.body if "\u4e00" <= c <= "\u9fff"))
+    added = decide(document.header.article_id, document.body, start, document.body[start], "add", "某", "Jane Doe")
+    reviewed = ConvertOptions(ocr=False, decisions=(added,))
+    statuses = _run([folder], out, reviewed)
+    assert statuses.pop(first) is Status.WRITTEN
+    assert set(statuses.values()) == {Status.UP_TO_DATE}
+    assert "Jane Doe" in (out / first).with_suffix(".xml").read_text(encoding="utf-8")
+    assert set(_run([folder], out, reviewed).values()) == {Status.UP_TO_DATE}
+    statuses = _run([folder], out)  # the decision withdrawn
+    assert statuses.pop(first) is Status.WRITTEN and set(statuses.values()) == {Status.UP_TO_DATE}
 
 
 def test_a_changed_input_is_converted_again(tmp_path):
@@ -230,9 +253,11 @@ def _a_finished_pid() -> int:
 # ----------------------------------------------------------------------------------------------
 # Stopping: Ctrl-C (twice) and SIGTERM, in a real process with worker processes
 
-def _interrupted_batch(tmp_path, signals: list[int], ocr: bool) -> tuple[subprocess.CompletedProcess, float, Path]:
+def _interrupted_batch(tmp_path, signals: list[int], ocr: bool) -> tuple[subprocess.CompletedProcess, int, Path]:
     """Start `tei convert IN -o OUT --jobs 2`, wait for its first output, send `signals` to its
-    process group (as a terminal's Ctrl-C does; SIGTERM to the parent alone), and time the end."""
+    process group (as a terminal's Ctrl-C does; SIGTERM to the parent alone); the process, the
+    files written after the signals were sent, and the output folder. (How fast it stops is
+    measured in benchmarks/batch.py, not here: a busy machine slows any clock.)"""
     folder, out = tmp_path / "in", tmp_path / "out"
     folder.mkdir()
     copies = 1 if ocr else 40  # without OCR a file takes milliseconds: more of them
@@ -245,7 +270,7 @@ def _interrupted_batch(tmp_path, signals: list[int], ocr: bool) -> tuple[subproc
     while not any(out.glob("*.xml")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert process.poll() is None, "the batch ended before it could be interrupted"
-    sent = time.monotonic()
+    written = len(list(out.glob("*.xml")))
     for number in signals:
         if number == signal.SIGTERM:
             process.send_signal(number)
@@ -253,10 +278,10 @@ def _interrupted_batch(tmp_path, signals: list[int], ocr: bool) -> tuple[subproc
             os.killpg(process.pid, number)
         time.sleep(0.05)
     _, stderr = process.communicate(timeout=30)
-    took = time.monotonic() - sent
     with pytest.raises(ProcessLookupError):  # no worker left behind
         os.killpg(process.pid, 0)
-    return subprocess.CompletedProcess(process.args, process.returncode, b"", stderr), took, out
+    return subprocess.CompletedProcess(process.args, process.returncode, b"", stderr), \
+        len(list(out.glob("*.xml"))) - written, out
 
 
 def _no_partial_file(out: Path) -> None:
@@ -270,9 +295,11 @@ def _no_partial_file(out: Path) -> None:
     ([signal.SIGINT, signal.SIGINT], False, 130, "interrupted (Ctrl-C): stopped; no partial file left"),
     ([signal.SIGTERM], False, 143, "terminated (SIGTERM): stopped; no partial file left"),
 ], ids=["ctrl-c during OCR", "ctrl-c twice", "sigterm"])
-def test_a_stopped_batch_ends_within_two_seconds_and_leaves_no_partial_file(tmp_path, signals, ocr, code, line):
-    done, took, out = _interrupted_batch(tmp_path, signals, ocr)
-    assert done.returncode == code and took < 2.0, (done.returncode, took)
+def test_a_stopped_batch_stops_at_once_and_leaves_no_partial_file(tmp_path, signals, ocr, code, line):
+    """Stopped, it converts nothing more (the bug: 65 more files after one Ctrl-C, a hang after two);
+    the few allowed are files finished while the signals were on their way."""
+    done, written_after, out = _interrupted_batch(tmp_path, signals, ocr)
+    assert done.returncode == code and written_after <= 8, (done.returncode, written_after)
     stderr = done.stderr.decode()
     assert stderr.splitlines()[-1] == line and "Traceback" not in stderr
     _no_partial_file(out)

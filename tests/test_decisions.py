@@ -8,6 +8,7 @@ an editor.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 
 import pytest
@@ -235,7 +236,7 @@ def test_ocr_sheet_from_folders_and_stdin_is_a_decisions_file(tmp_path):
     assert (decision.document, decision.offset, decision.sic, decision.proposed) == ("other", 46, "门", "们")
     (tmp_path / "none").mkdir()
     empty = tei("ocr", str(tmp_path / "none"))
-    assert empty.returncode == 2 and "no .txt files found" in empty.stderr.decode()
+    assert empty.returncode == 2 and "no .txt files or articles of the archive" in empty.stderr.decode()
 
 
 # ----------------------------------------------------------------------------- tei harvest
@@ -307,3 +308,9 @@ def test_harvest_refuses_what_is_not_a_change_of_readings(seed_tree, tmp_path):
     missing = tei("harvest", str(edited), "--exports", str(other), "--reviewer", "me")
     assert missing.returncode == 1 and "no export with its article id '3383ff062d'" in missing.stderr.decode()
 
+
+
+def test_a_decisions_file_that_is_a_fifo_is_refused_not_waited_for(tmp_path):
+    os.mkfifo(tmp_path / "decisions.tsv")
+    with pytest.raises(DecisionError, match=r"decisions.tsv:0: not a regular file \(a FIFO\)"):
+        read_decisions([tmp_path / "decisions.tsv"])

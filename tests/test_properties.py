@@ -82,6 +82,7 @@ _PIVOT = st.fixed_dictionaries({"part_idx": st.integers(-1, 8), "offset": st.int
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(_PART, max_size=8), comments=st.lists(_BODY, max_size=5), pivots=st.lists(_PIVOT, max_size=6),
        ocr=st.booleans())
+@example(parts=[("appellation", "[1]的"), ("title", "的")], comments=[], pivots=[], ocr=False)  # a line before the head
 def test_the_archives_json_converts_valid_losing_nothing(parts, comments, pivots, ocr, project_rng):
     """Any article of the archive's JSON: valid TEI, its parts' text in order in <text>, every
     footnote there once with its text, and each one with a usable anchor at it."""

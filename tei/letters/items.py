@@ -115,38 +115,46 @@ def group_items(reader: UnitReader, units: list[Unit]) -> list[list[Unit]]:
     """Cut the units into items (letters, glued articles), each beginning with its head."""
     units = list(units)
     starts = [0]
+    # whether units[starts[-1]:read_to] holds body text, kept as i moves on: each unit is read once
+    # (asked anew at every i of all the units before it, it was quadratic in the parts)
+    has_body, read_to = False, 0
     i = 1
     while i < len(units):
+        while read_to < i:
+            has_body = has_body or bodyish(reader, units[read_to])
+            read_to += 1
         count = len(units)
-        head_at = _next_item_head(reader, units, i, starts[-1])
+        head_at = _next_item_head(reader, units, i, starts[-1], has_body)
         i += len(units) - count  # the unit before i was cut in two: its later half is the head
         if head_at is not None:
             starts.append(head_at)
+            has_body, read_to = False, head_at
         i += 1
     starts.append(len(units))
     return [units[a:b] for a, b in zip(starts, starts[1:]) if a < b]
 
 
-def _next_item_head(reader: UnitReader, units: list[Unit], i: int, start: int) -> int | None:
+def _next_item_head(reader: UnitReader, units: list[Unit], i: int, start: int, has_body: bool) -> int | None:
     """Where a new item begins when units[i] shows one (its head: i, or the title line before an
-    opening date), else None; `start` is where the current item began. May cut units[i - 1] in two."""
+    opening date), else None; `start` is where the current item began, `has_body` whether a unit
+    of units[start:i] is body text. May cut units[i - 1] in two."""
     if i > start + 1 and _cut_closing_date(reader, units, i):
         return i + 1  # the date closes the letter before, the title begins the next
     u = units[i]
     if u.split and fuzzy_prefix(reader.text(u), reader.facts.title) is not None and i - 1 >= start + 1:
         return i  # the document's title again
     if u.kind is PartKind.HEADING and units[i - 1].kind is not PartKind.HEADING and i > start + 1 \
-            and any(bodyish(reader, v) for v in units[start:i]) and (
+            and has_body and (
                 not is_section(units[start], u) or opens_letter(reader, units, i)
                 or is_letter_title(reader.text(u))):
         return _with_annex_line(reader, units, i, start)
     if letter_title_line(reader, u) and i + 1 < len(units) and (
             reader.salute_like(units[i + 1]) or reader.paren_date(units[i + 1])) \
-            and i > start and any(bodyish(reader, v) for v in units[start:i]):
+            and i > start and has_body:
         return _with_annex_line(reader, units, i, start)  # 附：某某的复信 / 某某同志： — a second letter
     if reader.paren_date(u):
         return _head_before_opening_date(reader, units, i, start)
-    if i > start + 1 and any(bodyish(reader, v) for v in units[start:i]) and _salute_after_closing(reader, units, i, start):
+    if i > start + 1 and has_body and _salute_after_closing(reader, units, i, start):
         return i
     if i > start and _titled_letter_line(reader, units, i):
         return i
