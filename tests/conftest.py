@@ -8,6 +8,7 @@ clone). Give it with `=`: pytest takes a separate `../shared/corpus` for a test 
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import multiprocessing
@@ -23,12 +24,14 @@ from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 from lxml import etree, isoschematron
 
 from tei import ConvertOptions, convert_file, serialize
 from tei.cli import main
 from tei.validate import safe_parser
 from tei.vocab import NS
+from tei_all_process import TeiAll
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
@@ -42,6 +45,13 @@ PROJECT_SCH = SCHEMAS / "tei_bha.sch"
 TEI_ALL_RNG = SCHEMAS / "tei_all.rng"
 SHARED = ROOT.parent / "shared"
 """../shared beside the clone: read only by the `shared` group and by --corpus=../shared/corpus."""
+
+
+# Property tests (hypothesis; `-m hypothesis` selects them): 100 examples each in the suite, ten times
+# as many with HYPOTHESIS_PROFILE=thorough, which .ci/run adds. No deadline: a loaded machine is slow.
+settings.register_profile("suite", max_examples=100, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,10 +68,15 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)  # after -m and -k have deselected
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The corpus tests run last, and the corpus starts converting now, in the background."""
+    """The tests that need tei_all run after the others, and the corpus tests last; tei_all starts
+    compiling and the corpus converting now, in the background."""
     corpus_items = [item for item in items if item.get_closest_marker("corpus")]
-    items[:] = [item for item in items if not item.get_closest_marker("corpus")] + corpus_items
-    if not config.option.collectonly and any("corpus_conversions" in item.fixturenames for item in corpus_items):
+    items.sort(key=lambda item: (bool(item.get_closest_marker("corpus")), "tei_all" in item.fixturenames))
+    if config.option.collectonly:
+        return
+    if any("tei_all" in item.fixturenames for item in items):
+        config.stash[_TEI_ALL] = TeiAll()
+    if any("corpus_conversions" in item.fixturenames for item in corpus_items):
         config.stash[_CONVERSIONS] = _Conversions(_corpus_folder(config), overlap=len(corpus_items) < len(items))
 
 
@@ -69,6 +84,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     conversions = session.config.stash.get(_CONVERSIONS, None)
     if conversions is not None:
         conversions.pool.shutdown(cancel_futures=True)
+    tei_all = session.config.stash.get(_TEI_ALL, None)
+    if tei_all is not None:
+        tei_all.close()
 
 
 class Ran(NamedTuple):
@@ -86,10 +104,12 @@ def tei_process(*args: str, stdin: bytes | None = None, env: dict | None = None)
     return Ran(done.returncode, done.stdout, done.stderr)
 
 
-def tei_command(*args: str, stdin: bytes | None = None, env: dict | None = None) -> Ran:
-    """`tei ARGS` in this process (click's CliRunner), for the many tests of the command's
-    behaviour: a new process costs most of a second. An exception that is not an exit fails the test."""
-    result = CliRunner().invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
+def tei_command(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path | None = None) -> Ran:
+    """`tei ARGS` in this process (click's CliRunner), run in `cwd` if given, for the many tests of
+    the command's behaviour: a new process costs most of a second. An exception that is not an exit
+    fails the test."""
+    with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
+        result = CliRunner().invoke(main, list(args), input=stdin, env=env, catch_exceptions=False)
     return Ran(result.exit_code, result.stdout_bytes, result.stderr_bytes)
 
 
@@ -215,10 +235,15 @@ def bundled_relaxng(name: str) -> etree.RelaxNG:
     return etree.RelaxNG(parse_tei(SCHEMAS / name))
 
 
+_TEI_ALL = pytest.StashKey[TeiAll]()
+
+
 @pytest.fixture(scope="session")
-def tei_all() -> etree.RelaxNG:
-    """TEI P5 tei_all, compiled once per run (about 7 s)."""
-    return bundled_relaxng(TEI_ALL_RNG.name)
+def tei_all(request: pytest.FixtureRequest) -> TeiAll:
+    """TEI P5 tei_all, compiled once per run in its own process (TeiAll)."""
+    if _TEI_ALL not in request.config.stash:
+        request.config.stash[_TEI_ALL] = TeiAll()
+    return request.config.stash[_TEI_ALL]
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, tei_command
 
 yaml = pytest.importorskip("yaml")
 SAMPLES = Path(__file__).resolve().parent / "tei-samples" / "TEI"
@@ -65,18 +65,19 @@ def _enriched(converted: Path) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def repository(tmp_path_factory, shim) -> Path:
+def repository(tmp_path_factory) -> Path:
+    """The edition's repository, made in this process (the recipes, not its making, are what is tested)."""
     repo = tmp_path_factory.mktemp("edition")
     sources = repo.parent / f"{repo.name}-sources"
     (sources / "1963").mkdir(parents=True)
     shutil.copy(SEED, sources / "1963" / "letter.txt")
     shutil.copy(SEED, sources / "seed.txt")
-    converted = _run(["tei", "convert", "--no-ocr", str(sources), "-o", "letters"], repo, shim)
+    converted = tei_command("convert", "--no-ocr", str(sources), "-o", "letters", cwd=repo)
     assert converted.returncode == 0, converted.stderr
     (repo / "letters" / "enriched.xml").write_bytes(_enriched(repo / "letters" / "seed.xml"))
     (repo / "cmif").mkdir()
-    cmif = _run(["tei", "cmif", "letters", "--url", "https://example.org/cmif/letters.xml", "-o", "cmif/letters.xml"],
-                repo, shim)
+    cmif = tei_command("cmif", "letters", "--url", "https://example.org/cmif/letters.xml", "-o", "cmif/letters.xml",
+                       cwd=repo)
     assert cmif.returncode == 0, cmif.stderr
     (repo / "foreign").mkdir()
     shutil.copy(SAMPLES / "P5/Exemplars/tei_minimal.tei.xml", repo / "foreign")

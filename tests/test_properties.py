@@ -39,7 +39,6 @@ def _export(article_id, title, dates, flag, authors, tags, body, description) ->
             f"{body}\n\n描述：\n{description}\n").encode("utf-8")
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     article_id=st.from_regex(r"[0-9a-f]{10}", fullmatch=True),
     title=_FIELD.filter(bool),
@@ -61,7 +60,7 @@ def test_reader_round_trips_generated_exports(article_id, title, dates, flag, au
     assert document.description == description.strip("\n")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(body=_BODY, ocr=st.booleans())
 @example(body=" # 的", ocr=False)  # a marker not at a line start is text
 @example(body="正文[1]。\n\n[1]注一。[2]注二\n\n①列举", ocr=False)
@@ -80,7 +79,7 @@ _PART = st.tuples(st.sampled_from(_PART_TYPES), _BODY)
 _PIVOT = st.fixed_dictionaries({"part_idx": st.integers(-1, 8), "offset": st.integers(-1, 60), "index": st.integers(0, 6)})
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(_PART, max_size=8), comments=st.lists(_BODY, max_size=5), pivots=st.lists(_PIVOT, max_size=6),
        ocr=st.booleans())
 @example(parts=[("appellation", "[1]的"), ("title", "的")], comments=[], pivots=[], ocr=False)  # a line before the head

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from conftest import SEED
+from conftest import SEED, tei_command as tei
 from tei.model import AppliedSchema, Finding
 from tei.report import FORMATS, FileResult, file_uri, printable, render, render_file
 
@@ -22,10 +20,6 @@ GOOD = FileResult("out/good.xml")
 FIFO = FileResult("out/pipe.xml", skipped="not a regular file (a FIFO); skipped")
 # A file name with a byte that is not UTF-8 (as os.fsdecode gives it) and a control character.
 ODD = FileResult(os.fsdecode(b"out/\xff\x01.xml"), (Finding(os.fsdecode(b"out/\xff\x01.xml"), 2, "XML_SYNTAX", "bad \x02"),))
-
-
-def tei(*args: str, cwd: Path | None = None):
-    return subprocess.run([sys.executable, "-m", "tei", *args], capture_output=True, env=dict(os.environ), cwd=cwd)
 
 
 # ---------------------------------------------------------------- text and JSON lines

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conftest import SEED, parse_tei, tei_command as tei
@@ -73,7 +73,6 @@ export_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size
     lambda s: s.strip() and "正文" not in s and "描述" not in s)
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.lists(export_text, min_size=1, max_size=5))
 def test_round_trip_property(paragraphs):
     """Non-BMP, combining marks, `]]>`, XML specials: all come back through convert → totext."""
