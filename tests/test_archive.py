@@ -146,21 +146,24 @@ def _check_article(path: Path, tree: etree._ElementTree) -> list[str]:
     return problems
 
 
-def test_every_article_converts_valid_lossless_with_every_footnote_at_its_anchor(project_rng, project_schematron,
-                                                                                   tei_all):
+def _schema_problems(tree: etree._ElementTree, project_rng, project_schematron, tei_all) -> list[str]:
+    """What the project schema (RelaxNG, Schematron) and tei_all find wrong in `tree`."""
     from test_schema import _failed_codes, _first_error
 
+    problems = [f"tei_bha.rng {_first_error(project_rng)}"] if not project_rng.validate(tree) else []
+    if not tei_all.validate(tree):
+        problems.append(f"tei_all {_first_error(tei_all)}")
+    if codes := _failed_codes(project_schematron, tree):
+        problems.append(f"tei_bha.sch {codes}")
+    return problems
+
+
+def test_every_article_converts_valid_lossless_with_every_footnote_at_its_anchor(project_rng, project_schematron,
+                                                                                   tei_all):
     problems = {}
     for path in articles(ARCHIVE):
         tree, _warnings = converted(path)
-        found = _check_article(path, tree)
-        if not project_rng.validate(tree):
-            found.append(f"tei_bha.rng {_first_error(project_rng)}")
-        if not tei_all.validate(tree):
-            found.append(f"tei_all {_first_error(tei_all)}")
-        if codes := _failed_codes(project_schematron, tree):
-            found.append(f"tei_bha.sch {codes}")
-        if found:
+        if found := _check_article(path, tree) + _schema_problems(tree, project_rng, project_schematron, tei_all):
             problems[path.stem] = found
     assert problems == {}
 
@@ -436,8 +439,6 @@ def test_every_article_of_the_archive_sample(project_rng, project_schematron, te
     """All 480: valid against tei_all and the project schema, lossless against the JSON parts,
     every footnote kept and each with a usable anchor at it, the typed parts encoded as such
     (at least 90 % of each type); with OCR marking, as `tei convert` does by default."""
-    from test_schema import _failed_codes, _first_error
-
     paths = articles(SAMPLE)
     if not paths:
         pytest.skip("../shared/archive-sample is not beside the clone")
@@ -445,14 +446,7 @@ def test_every_article_of_the_archive_sample(project_rng, project_schematron, te
     with ProcessPoolExecutor(2) as pool:
         for name, data in pool.map(_convert_sample_article, paths, chunksize=8):
             path, tree = Path(name), parse_tei(data)
-            found = _check_article(path, tree)
-            if not project_rng.validate(tree):
-                found.append(f"tei_bha.rng {_first_error(project_rng)}")
-            if not tei_all.validate(tree):
-                found.append(f"tei_all {_first_error(tei_all)}")
-            if codes := _failed_codes(project_schematron, tree):
-                found.append(f"tei_bha.sch {codes}")
-            if found:
+            if found := _check_article(path, tree) + _schema_problems(tree, project_rng, project_schematron, tei_all):
                 problems[path.relative_to(SAMPLE).as_posix()] = found
             for part_type, hits in _encoded(path, tree).items():
                 tally.setdefault(part_type, []).extend(hits)
