@@ -15,7 +15,7 @@ from lxml import etree
 
 from .errors import TeiError
 from .structure import marker_spans
-from .vocab import NOTE_IN_TEXT, tei
+from .vocab import NOTE_IN_TEXT, children_and_tails, tei
 
 _TEXT, _CHOICE, _SIC, _CORR, _LB = tei("text"), tei("choice"), tei("sic"), tei("corr"), tei("lb")
 _NOTE, _GRAPHIC = tei("note"), tei("graphic")
@@ -126,12 +126,7 @@ class _Walker:
             elif element.tag == _SIC and (element.getparent() is None or element.getparent().tag != _CHOICE):
                 self.readings.append((len(self.chars), _reading(element), None, element))
             self.add(element.get("url") if element.tag == _GRAPHIC else element.text)  # an image part is its URL
-            after: list[etree._Element | str] = []
-            for child in element:
-                if isinstance(child.tag, str):
-                    after.append(child)
-                after.append(child.tail or "")
-            pending.extend(reversed(after))
+            pending.extend(children_and_tails(element))
 
 
 def _reading(element: etree._Element) -> str:

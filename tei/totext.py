@@ -22,7 +22,7 @@ from enum import Enum
 from lxml import etree
 
 from .errors import NotTeiError
-from .vocab import CONTAINERS, NOTE_IN_TEXT, tei
+from .vocab import CONTAINERS, NOTE_IN_TEXT, children_and_tails, tei
 
 _CONTAINER_TAGS = frozenset(tei(name) for name in CONTAINERS)
 """Elements whose own text is only indentation; their children are blocks (or more containers)."""
@@ -93,9 +93,4 @@ def _inline(element: etree._Element, reading: Reading, inside_note: bool = False
             pending.extend(reversed([child for child in item if child.tag == keep]))
         elif not (item.tag == _CORR and reading is Reading.ORIGINAL):
             yield "\n" if item.tag == _LB else item.get("url", "") if item.tag == _GRAPHIC else item.text or ""
-            after: list[etree._Element | str] = []
-            for child in item:
-                if isinstance(child.tag, str):
-                    after.append(child)
-                after.append(child.tail or "")
-            pending.extend(reversed(after))
+            pending.extend(children_and_tails(item))

@@ -59,3 +59,16 @@ def sub(parent: etree._Element, local_name: str, text: str | None = None, **attr
 def root(local_name: str) -> etree._Element:
     """A detached TEI element that declares the TEI namespace as default."""
     return etree.Element(tei(local_name), nsmap={None: TEI_NS})
+
+
+def children_and_tails(element: etree._Element) -> list[etree._Element | str]:
+    """The element children of `element` in order, each followed by its tail ("" when none),
+    reversed: pushed onto a stack, they come off in document order (an iterative walk goes to
+    any depth, where recursion would stop at Python's limit)."""
+    items: list[etree._Element | str] = []
+    for child in element:
+        if isinstance(child.tag, str):
+            items.append(child)
+        items.append(child.tail or "")
+    items.reverse()
+    return items
