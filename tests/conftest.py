@@ -120,6 +120,17 @@ def parse_tei(data: bytes | Path) -> etree._ElementTree:
     return etree.ElementTree(etree.fromstring(data, safe_parser()))
 
 
+def remove_reading(choice: etree._Element) -> None:
+    """Take a `<choice>` out as a person does in an editor: its printed text (sic) stays in its place."""
+    parent, previous = choice.getparent(), choice.getprevious()
+    kept = choice.findtext(f"{{{NS['t']}}}sic") + (choice.tail or "")
+    if previous is None:
+        parent.text = (parent.text or "") + kept
+    else:
+        previous.tail = (previous.tail or "") + kept
+    parent.remove(choice)
+
+
 def xpath(tree, expression: str, **variables):
     """XPath with the TEI prefix `t:` bound."""
     return tree.xpath(expression, namespaces=NS, **variables)

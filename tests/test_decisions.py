@@ -14,7 +14,7 @@ import re
 import pytest
 from lxml import etree
 
-from conftest import SEED, parse_tei, tei_command as tei, xpath
+from conftest import SEED, parse_tei, remove_reading, tei_command as tei, xpath
 from independent import body_core, parse_txt, text_reading
 from tei import ConvertOptions, convert_file, serialize
 from tei.anchor import marks
@@ -245,14 +245,7 @@ def edit_by_hand(tree: etree._ElementTree) -> etree._ElementTree:
     their own respStmt, one added with it."""
     tree = parse_tei(serialize(tree))
     choices = list(tree.iter(f"{TEI}choice"))
-    removed = next(c for c in choices if c.findtext(f"{TEI}sic") == "门")  # 亲爱的同志门
-    previous, parent = removed.getprevious(), removed.getparent()
-    text = removed.findtext(f"{TEI}sic") + (removed.tail or "")
-    if previous is None:
-        parent.text = (parent.text or "") + text
-    else:
-        previous.tail = (previous.tail or "") + text
-    parent.remove(removed)
+    remove_reading(next(c for c in choices if c.findtext(f"{TEI}sic") == "门"))  # 亲爱的同志门
     next(c for c in choices if c.findtext(f"{TEI}sic") == "威").find(f"{TEI}corr").text = "深"
     next(c for c in choices if c.findtext(f"{TEI}sic") == "识").find(f"{TEI}corr").set("resp", "#jd")
     title_stmt = tree.find(f".//{TEI}titleStmt")

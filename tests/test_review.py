@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import parse_tei, tei_command as tei
+from conftest import parse_tei, remove_reading, tei_command as tei
 from independent import body_core, text_reading
 from tei import anchor
 from tei.decisions import Action, Decision, parse, read_decisions, render, reviewer_id
@@ -190,13 +190,7 @@ def edit_by_hand(data: bytes) -> etree._ElementTree:
     first two characters given a reading."""
     tree = parse_tei(data)
     first, second, third = list(tree.iter(f"{TEI}choice"))[:3]
-    parent, previous = first.getparent(), first.getprevious()
-    kept = first.findtext(f"{TEI}sic") + (first.tail or "")
-    if previous is None:
-        parent.text = (parent.text or "") + kept
-    else:
-        previous.tail = (previous.tail or "") + kept
-    parent.remove(first)
+    remove_reading(first)
     second.find(f"{TEI}corr").text = "手" * len(second.findtext(f"{TEI}sic"))
     third.find(f"{TEI}corr").set("resp", "#jd")
     stmt = etree.SubElement(tree.find(f".//{TEI}titleStmt"), f"{TEI}respStmt", {XML_ID: "jd"})
