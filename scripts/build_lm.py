@@ -47,8 +47,11 @@ from tei.charlm import BITS, BLOCK_BITS, ORDER, SHIFT  # noqa: E402
 LMTEXT = ROOT.parent / "shared" / "lmtext" / "archive-clean.txt.xz"
 LMTEXT_SHA256 = "06fd18d3038d027847be5b198ff1943fa111793f27674727c755fb9c8b4b56a1"
 MIN_CHAR_COUNT = 2
-MIN_COUNT = {2: 2, 3: 2, 4: 3}
-"""Pruning: n-grams seen fewer times are dropped (keeps the model within the data's size budget)."""
+MIN_COUNT = {2: 1, 3: 2, 4: 3}
+"""Pruning: n-grams seen fewer times are dropped (keeps the model within the data's size budget).
+Bigrams seen once are kept: for the OCR step a pair seen once differs from a pair never seen (what
+an OCR error makes); with them the leave-one-document-out recall on the dev gold rose from 0.709 to
+0.724 at equal precision. 4-grams seen twice (3 MB more) gave less."""
 BLOCK, HOLDOUT_EVERY = 500, 20
 CODES = 256
 
