@@ -29,6 +29,7 @@ from .rng import RNG_NS, SCH_NS, Grammar, is_url, load_grammar, parse_schema_fil
 SCHEMATRON_1_5_NS = "http://www.ascc.net/xml/schematron"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
+XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 RNC_TYPE = "application/relax-ng-compact-syntax"
 TEI_ALL_VERSION = "4.9.0a"
 """The TEI P5 release of the bundled tei_all.rng (schemas/SOURCES.md)."""
@@ -238,7 +239,7 @@ def _compiled_schematron(root: etree._Element, origin: str, embedded: bool = Fal
                               f"{_first_line(isoschematron.schematron_schema_valid.error_log)}")
         if binding not in _RELAXED_BINDINGS:
             raise etree.XSLTParseError(f"queryBinding {binding}")
-        validator = etree.XSLT(isoschematron.iso_svrl_for_xslt1(schema), access_control=_XSLT_ACCESS)
+        validator = etree.XSLT(_svrl_stylesheet(schema), access_control=_XSLT_ACCESS)
     except (etree.XSLTParseError, etree.XSLTApplyError) as err:
         if embedded or binding not in _RELAXED_BINDINGS:
             reason = f"queryBinding {binding}" if binding not in _RELAXED_BINDINGS else \
@@ -247,6 +248,19 @@ def _compiled_schematron(root: etree._Element, origin: str, embedded: bool = Fal
                               f"applied: they need XSLT 2 ({reason}); lxml runs XSLT 1.0 only",)}
         raise SchemaError(f"{origin}: not a usable Schematron schema: {_first_line(err)}") from err
     return {"schematron": validator}
+
+
+def _svrl_stylesheet(schema: etree._Element) -> etree._ElementTree:
+    """lxml's ISO skeleton compiled for `schema`, less what no finding needs: no `fired-rule` for
+    each node a rule matches (only failed asserts and successful reports are read), and no
+    `<xsl:apply-templates/>` in each `active-pattern`, a walk of the whole document in the default
+    mode whose only templates output nothing (the skeleton's own comment: "never triggered").
+    Together a sixth of the time of checking a converted document."""
+    stylesheet = isoschematron.iso_svrl_for_xslt1(schema, **{"generate-fired-rule": etree.XSLT.strparam("false")})
+    for walk in stylesheet.getroot().iterfind(f".//{{{SVRL_NS}}}active-pattern/{{{XSL_NS}}}apply-templates"):
+        if walk.get("select") is None and walk.get("mode") is None:
+            walk.getparent().remove(walk)
+    return stylesheet
 
 
 # --------------------------------------------------------------------------------------------

@@ -60,3 +60,19 @@ def test_a_paragraph_of_several_notes_is_cut_at_each_number():
     tree = parse_tei(serialize(convert_bytes(export("甲[1]乙[2]。\n\n[1]注一。[2]注二。"), "x", NO_OCR).tree))
     assert [(n.get("n"), n.text) for n in xpath(tree, "//t:note")] == [("1", "[1]注一。"), ("2", "[2]注二。")]
     assert xpath(tree, "//t:ref/@target") == ["#note-1", "#note-2"]
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tei.notes import _MARK, _mark_matches  # noqa: E402
+
+
+@settings(max_examples=5 * settings.default.max_examples)  # cheap, and it must be exact: five times the profile's
+@given(text=st.text(alphabet="[［]］〔〕①②⑳0123456789１ \n\u3000注：字。", max_size=30))
+def test_mark_matches_finds_what_finditer_finds(text):
+    """The fast scan for note marks (tried only where a mark can begin) finds exactly the matches,
+    spans and groups of `_MARK.finditer`, nested and broken marks included."""
+    assert [(m.span(), m.groups()) for m in _mark_matches(text)] == [(m.span(), m.groups()) for m in _MARK.finditer(text)]
