@@ -4,8 +4,11 @@ nothing added, lost or moved. The archive's own footnotes (its JSON) are in test
 from __future__ import annotations
 
 from conftest import DEV_SET, parse_tei, xpath
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from independent import body_core, parse_txt, text_reading
 from tei import ConvertOptions, convert_bytes, convert_file, serialize
+from tei.notes import _MARK, _mark_matches
 from tei.totext import to_text
 
 NO_OCR = ConvertOptions(ocr=False)
@@ -63,12 +66,6 @@ def test_a_paragraph_of_several_notes_is_cut_at_each_number():
 
 
 # ---------------------------------------------------------------- properties
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from tei.notes import _MARK, _mark_matches  # noqa: E402
-
 
 @settings(max_examples=5 * settings.default.max_examples)  # cheap, and it must be exact: five times the profile's
 @given(text=st.text(alphabet="[［]］〔〕①②⑳0123456789１ \n\u3000注：字。", max_size=30))
