@@ -62,8 +62,21 @@ WORKERS = 2
 """Grid points run in parallel (one process per core of the 2-core build machine)."""
 
 
-def counts(shared: Path) -> tuple[list[str], dict[tuple[float, float, float], list[tuple[int, ...]]]]:
-    """Document stems and, per grid point, per document (gold, flagged, detected, corrected right)."""
+@dataclasses.dataclass(frozen=True)
+class GoldDocument:
+    """A document of the dev gold as ../shared/tools/score.py judges it: its body, the map from body
+    offsets to the ruler's character positions, the positions the gold can judge (None: all) and
+    the gold's right character at each error position."""
+
+    stem: str
+    body: str
+    index: list[int]
+    judgeable: set[int] | None
+    errors: dict[int, str]
+
+
+def gold_documents(shared: Path) -> list[GoldDocument]:
+    """The documents of ../shared/corpus/ocr_gold.jsonl, read as the ruler reads them."""
     sys.path.insert(0, str(shared / "tools"))
     import score  # the ruler: core_map and judgeable
 
@@ -75,10 +88,24 @@ def counts(shared: Path) -> tuple[list[str], dict[tuple[float, float, float], li
         body = read_export(shared / "corpus" / f"{stem}.txt").body
         _core, idx = score.core_map(body)
         allowed = score.judgeable(str(gold_path), stem, body, idx, g)
-        gpos = {idx[e["offset"] + j]: c for e in g["edits"] for j, c in enumerate(e["corr"])}
-        docs.append((stem, body, idx, allowed, gpos))
+        errors = {idx[e["offset"] + j]: c for e in g["edits"] for j, c in enumerate(e["corr"])}
+        docs.append(GoldDocument(stem, body, idx, allowed, errors))
+    return docs
+
+
+def scored(doc: GoldDocument, suspects) -> tuple[int, int, int, int]:
+    """(gold, flagged, detected, corrected right) characters of suspects on doc, counted as the
+    ruler counts them (a flag only where the gold can judge)."""
+    flagged = {doc.index[s.offset + j]: s.corr[j] for s in suspects for j in range(len(s.sic))}
+    flagged = {k: v for k, v in flagged.items() if doc.judgeable is None or k in doc.judgeable}
+    hits = doc.errors.keys() & flagged.keys()
+    return len(doc.errors), len(flagged), len(hits), sum(flagged[k] == doc.errors[k] for k in hits)
+
+
+def counts(shared: Path) -> tuple[list[str], dict[tuple[float, float, float], list[tuple[int, ...]]]]:
+    """Document stems and, per grid point, per document (gold, flagged, detected, corrected right)."""
     global _DOCS
-    _DOCS = docs
+    _DOCS = gold_documents(shared)
     ocr.candidate_table(()), ocr_model(), protected_terms()  # loaded once, before the workers fork
     with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
         rows_per_point = pool.map(_run_point, GRID)
@@ -87,10 +114,10 @@ def counts(shared: Path) -> tuple[list[str], dict[tuple[float, float, float], li
         out[point] = rows
         total = [sum(col) for col in zip(*rows)]
         print(f"raise {point[0]} bonus {point[1]} gain {point[2]}: gold, flagged, detected, corrected {total}")
-    return [d[0] for d in docs], out
+    return [d.stem for d in _DOCS], out
 
 
-_DOCS: list = []
+_DOCS: list[GoldDocument] = []
 """The gold documents, set before the worker processes fork."""
 
 
@@ -101,14 +128,7 @@ def _run_point(point: tuple[float, float, float]) -> list[tuple[int, ...]]:
     base, table, protected = ocr_model(), ocr.candidate_table(()), protected_terms()
     model = dataclasses.replace(base, threshold=raw["threshold"] + raise_, repeat_bonus=bonus,
                                 density_gain=gain)  # raw: without the calibration in force
-    rows = []
-    for _stem, body, idx, allowed, gpos in _DOCS:
-        ppos = {idx[s.offset + j]: s.corr[j] for s in ocr.marks_with(body, model, table, protected).suspects
-                for j in range(len(s.sic))}
-        ppos = {k: v for k, v in ppos.items() if allowed is None or k in allowed}
-        hits = gpos.keys() & ppos.keys()
-        rows.append((len(gpos), len(ppos), len(hits), sum(ppos[k] == gpos[k] for k in hits)))
-    return rows
+    return [scored(doc, ocr.marks_with(doc.body, model, table, protected).suspects) for doc in _DOCS]
 
 
 def choose(grid: dict[tuple[float, float, float], list[tuple[int, ...]]], docs: list[int]) -> tuple[float, float, float]:
