@@ -4,6 +4,11 @@ Prints, in-sample on ../shared/corpus/ocr_gold.jsonl (counted as ../shared/tools
 - how many of the gold's errors have their pair in the confusion table, only in the glyph table, or in
   neither (only the language model's own proposals can reach those);
 - the step as shipped, and with its threshold moved: the precision/recall curve the settings trade on;
+- how many of those unlisted errors have their pair in another gold document too: what learning
+  pairs from more corrected documents of this kind could reach, scored leave-one-document-out;
+- the errors found and missed by how improbable the printed character is in its place (-ln P after
+  the three characters before it): whether the misses are characters the model finds fine (textual
+  variants of the clean edition, 又 -> 再) or ones it finds wrong without a good reading;
 - an oracle: the gold's own pairs that no table holds added to the table with count 1 (as a confusion
   seen once). It shows what the decision model does with the right candidate when it has one, so
   whether recall is lost in making candidates or in scoring them.
@@ -18,29 +23,39 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_ocr_calibration import ROOT, GoldDocument, gold_documents, scored  # noqa: E402
 
 from tei import ocr  # noqa: E402
+from tei.charlm import char_lm  # noqa: E402
 from tei.resources import OcrModel, confusions, glyph_neighbours, ocr_model, protected_terms  # noqa: E402
 
 THRESHOLD_MOVES = (-0.5, 0.5)
+SURPRISE_EDGES = (3.0, 5.0, 7.0, 10.0)
+"""Bins of -ln P of the printed character (ocr.GATE is 3: below it no candidate is looked at)."""
 
 
-def unlisted_pairs(docs: list[GoldDocument]) -> tuple[Counter, set[tuple[str, str]]]:
-    """How many gold errors each table reaches, and the (printed, right) pairs no table holds."""
+def gold_errors(doc: GoldDocument):
+    """(body offset, printed character, right character) of each CJK error of doc's gold."""
+    for offset, position in enumerate(doc.index[:-1]):
+        right, printed = doc.errors.get(position), doc.body[offset]
+        if right is not None and ocr.CJK.fullmatch(printed):
+            yield offset, printed, right
+
+
+def unlisted_pairs(docs: list[GoldDocument]) -> tuple[Counter, set[tuple[str, str]], int]:
+    """How many gold errors each table reaches, the (printed, right) pairs no table holds, and how
+    many of the errors with such a pair have it in another document's gold too."""
     listed = {w: {r for r, _n in rights} for w, rights in confusions().items()}
     similar = {w: {r for r, _s in row} for w, row in glyph_neighbours().items()}
-    reach, missing = Counter(), set()
-    for doc in docs:
-        for offset, position in enumerate(doc.index[:-1]):
-            right = doc.errors.get(position)
-            printed = doc.body[offset]
-            if right is None or not ocr.CJK.fullmatch(printed):
-                continue
+    reach, missing, where = Counter(), set(), defaultdict(set)
+    for k, doc in enumerate(docs):
+        for _offset, printed, right in gold_errors(doc):
             if right in listed.get(printed, ()):
                 reach["confusion table"] += 1
             elif right in similar.get(printed, ()):
@@ -48,7 +63,26 @@ def unlisted_pairs(docs: list[GoldDocument]) -> tuple[Counter, set[tuple[str, st
             else:
                 reach["neither table"] += 1
                 missing.add((printed, right))
-    return reach, missing
+                where[printed, right].add(k)
+    elsewhere = sum(1 for k, doc in enumerate(docs) for _o, printed, right in gold_errors(doc)
+                    if len(where.get((printed, right), ())) > 1)
+    return reach, missing, elsewhere
+
+
+def by_surprise(docs: list[GoldDocument], model: OcrModel) -> str:
+    """Gold errors found and missed by the step as shipped, binned by -ln P of the printed character."""
+    table, protected, lm = ocr.candidate_table(()), protected_terms(), char_lm()
+    found, missed = Counter(), Counter()
+    for doc in docs:
+        flagged = {s.offset + j for s in ocr.marks_with(doc.body, model, table, protected).suspects
+                   for j in range(len(s.sic))}
+        cps = np.frombuffer(doc.body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        surprise = ocr.Scan(lm, lm.encode(cps)).surprise
+        for offset, _printed, _right in gold_errors(doc):
+            (found if offset in flagged else missed)[int(np.searchsorted(SURPRISE_EDGES, surprise[offset], "right"))] += 1
+    names = [f"< {SURPRISE_EDGES[0]:g}"] + [f"{a:g}-{b:g}" for a, b in zip(SURPRISE_EDGES, SURPRISE_EDGES[1:])] + [
+        f">= {SURPRISE_EDGES[-1]:g}"]
+    return ", ".join(f"{name}: {found[k]} found / {missed[k]} missed" for k, name in enumerate(names))
 
 
 def run(docs: list[GoldDocument], model: OcrModel, extra: tuple[tuple[str, str, int], ...] = ()) -> str:
@@ -63,9 +97,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     docs = gold_documents(ap.parse_args().shared)
-    reach, missing = unlisted_pairs(docs)
+    reach, missing, elsewhere = unlisted_pairs(docs)
     print("gold errors whose pair is in: " + ", ".join(f"{k} {n}" for k, n in reach.items()))
+    print(f"of the {reach['neither table']} in neither, with their pair in another document's gold too: {elsewhere}")
     model = ocr_model()
+    print(f"by -ln P of the printed character (nats): {by_surprise(docs, model)}")
     print(f"{'as shipped':<34} {run(docs, model)}")
     for move in THRESHOLD_MOVES:
         print(f"{f'threshold {move:+}':<34} {run(docs, dataclasses.replace(model, threshold=model.threshold + move))}")
