@@ -8,7 +8,7 @@ Prints, in-sample on ../shared/corpus/ocr_gold.jsonl (counted as ../shared/tools
   pairs from more corrected documents of this kind could reach, scored leave-one-document-out;
 - the errors found and missed by how improbable the printed character is in its place (-ln P after
   the three characters before it): whether the misses are characters the model finds fine (textual
-  variants of the clean edition, 又 -> 再) or ones it finds wrong without a good reading;
+  variants of the clean edition, 说 -> 忆) or ones it finds wrong without a good reading;
 - an oracle: the gold's own pairs that no table holds added to the table with count 1 (as a confusion
   seen once). It shows what the decision model does with the right candidate when it has one, so
   whether recall is lost in making candidates or in scoring them.
