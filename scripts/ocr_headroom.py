@@ -69,13 +69,12 @@ def unlisted_pairs(docs: list[GoldDocument]) -> tuple[Counter, set[tuple[str, st
     return reach, missing, elsewhere
 
 
-def by_surprise(docs: list[GoldDocument], model: OcrModel) -> str:
-    """Gold errors found and missed by the step as shipped, binned by -ln P of the printed character."""
-    table, protected, lm = ocr.candidate_table(()), protected_terms(), char_lm()
+def by_surprise(docs: list[GoldDocument], suspects: list) -> str:
+    """Gold errors found and missed by suspects (per document), binned by -ln P of the printed character."""
+    lm = char_lm()
     found, missed = Counter(), Counter()
-    for doc in docs:
-        flagged = {s.offset + j for s in ocr.marks_with(doc.body, model, table, protected).suspects
-                   for j in range(len(s.sic))}
+    for doc, marks in zip(docs, suspects):
+        flagged = {s.offset + j for s in marks for j in range(len(s.sic))}
         cps = np.frombuffer(doc.body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         surprise = ocr.Scan(lm, lm.encode(cps)).surprise
         for offset, _printed, _right in gold_errors(doc):
@@ -85,11 +84,15 @@ def by_surprise(docs: list[GoldDocument], model: OcrModel) -> str:
     return ", ".join(f"{name}: {found[k]} found / {missed[k]} missed" for k, name in enumerate(names))
 
 
-def run(docs: list[GoldDocument], model: OcrModel, extra: tuple[tuple[str, str, int], ...] = ()) -> str:
-    """The step's figures on docs with model and extra confusions."""
+def run(docs: list[GoldDocument], model: OcrModel, extra: tuple[tuple[str, str, int], ...] = ()) -> list:
+    """The step's suspects in each of docs with model and extra confusions."""
     table, protected = ocr.candidate_table(extra), protected_terms()
-    g, p, h, r = (sum(col) for col in zip(*(scored(doc, ocr.marks_with(doc.body, model, table, protected).suspects)
-                                            for doc in docs)))
+    return [ocr.marks_with(doc.body, model, table, protected).suspects for doc in docs]
+
+
+def figures(docs: list[GoldDocument], suspects: list) -> str:
+    """Precision, recall and correction accuracy of suspects (per document) on docs."""
+    g, p, h, r = (sum(col) for col in zip(*(scored(doc, marks) for doc, marks in zip(docs, suspects))))
     return f"precision {h / p:.4f} recall {h / g:.4f} correction {r / h:.4f} (gold {g}, flagged {p}, detected {h})"
 
 
@@ -101,12 +104,14 @@ def main() -> None:
     print("gold errors whose pair is in: " + ", ".join(f"{k} {n}" for k, n in reach.items()))
     print(f"of the {reach['neither table']} in neither, with their pair in another document's gold too: {elsewhere}")
     model = ocr_model()
-    print(f"by -ln P of the printed character (nats): {by_surprise(docs, model)}")
-    print(f"{'as shipped':<34} {run(docs, model)}")
+    shipped = run(docs, model)
+    print(f"by -ln P of the printed character (nats): {by_surprise(docs, shipped)}")
+    print(f"{'as shipped':<34} {figures(docs, shipped)}")
     for move in THRESHOLD_MOVES:
-        print(f"{f'threshold {move:+}':<34} {run(docs, dataclasses.replace(model, threshold=model.threshold + move))}")
+        moved = dataclasses.replace(model, threshold=model.threshold + move)
+        print(f"{f'threshold {move:+}':<34} {figures(docs, run(docs, moved))}")
     oracle = tuple(sorted((printed, right, 1) for printed, right in missing))
-    print(f"{f'oracle: + {len(oracle)} unlisted gold pairs':<34} {run(docs, model, oracle)}")
+    print(f"{f'oracle: + {len(oracle)} unlisted gold pairs':<34} {figures(docs, run(docs, model, oracle))}")
 
 
 if __name__ == "__main__":
