@@ -25,7 +25,8 @@ from .build import point_to_schemas, schema_prefix
 from .convert import ConvertOptions, convert_bytes, convert_document
 from .decisions import render as render_decisions
 from .errors import BatchError, OutputError, TeiError
-from .manifest import Manifest, Record, digest, settings_digest
+from .harvest import carries_edits
+from .manifest import Manifest, Record, digest, kept_state, settings_digest
 from .files import read_regular_file
 from .worker import TimedWorker, WorkerError
 from .write import remove_stale_temporaries, serialize, signals_held, write_atomic
@@ -150,12 +151,14 @@ class ArticleFiles:
 @dataclass(frozen=True)
 class _Work:
     """A job to convert, with what deciding it found: the input's bytes (an export's, or an
-    article's files) and their digest, and the digest of a file already at the target that no
-    record says the tool wrote (None: no such file)."""
+    article's files) and their digest, and the bytes of a file at the target that may hold a
+    person's work (None: none, or overwritten anyway), written over only if it is what the tool
+    makes or the new output carries its edits; `unrecorded` when no record says the tool wrote it."""
 
     data: bytes | ArticleFiles
     input_digest: str
-    unrecorded: str | None
+    edited: bytes | None = None
+    unrecorded: bool = False
 
 
 class Batch:
@@ -230,33 +233,44 @@ class Batch:
             input_digest = digest(b"\0".join(digest(part or b"").encode() for part in (data.data, tags, book)))
         existing, _ = read_regular_file(job.target)
         if existing is None or self.force:
-            return _Work(data, input_digest, None)
+            return _Work(data, input_digest)
         record = manifest.get(job.target)
         if record is None:
-            return _Work(data, input_digest, digest(existing))
-        if digest(existing) != record.output:
-            return Outcome(job, Status.KEPT, (f"{job.target}: edited since tei convert wrote it; kept "
-                                              "(--force overwrites it)",))
-        if record.input == input_digest and record.settings == settings.of(record.document):
+            return _Work(data, input_digest, existing, unrecorded=True)
+        unchanged = record.input == input_digest and record.settings == settings.of(record.document)
+        if digest(existing) != record.output:  # edited: overwritten only if the decisions now carry the edits
+            if unchanged or record.kept == kept_state(existing, input_digest, settings.of(record.document)):
+                return Outcome(job, Status.KEPT, (_edited_message(job),))
+            return _Work(data, input_digest, existing)
+        if unchanged:
             return Outcome(job, Status.UP_TO_DATE)  # the same input is the same document: its id holds
-        return _Work(data, input_digest, None)
+        return _Work(data, input_digest)
 
     def _finish(self, job: Job, work: _Work, reply: object, manifest: Manifest, settings: "_Settings") -> Outcome:
         """Write a converted document (or report why not) and record it."""
         if isinstance(reply, WorkerError):
             return Outcome(job, Status.FAILED, error=f"{job.source}:0: the process converting it died ({reply}; "
                                                      "out of memory?); the other files go on")
-        status, value, warnings, document = reply
+        status, value, warnings, document, carried = reply
         if status is not Status.WRITTEN:
             return Outcome(job, status, error=value)
         output_digest = digest(value)
         record = Record(work.input_digest, settings.of(document), output_digest, document)
-        if work.unrecorded is not None:
-            if work.unrecorded != output_digest:
-                return Outcome(job, Status.KEPT, (f"{job.target}: not what tei convert makes of {job.source}, and "
-                                                  "no record says it wrote it; kept (--force overwrites it)",))
-            manifest.record(job.target, record)
-            return Outcome(job, Status.UP_TO_DATE)
+        if work.edited is not None:
+            if value == work.edited:
+                manifest.record(job.target, record)
+                return Outcome(job, Status.UP_TO_DATE)
+            what = (f"not what tei convert makes of {job.source}, and no record says it wrote it" if work.unrecorded
+                    else "edited since tei convert wrote it")
+            if not carried:
+                if work.unrecorded:
+                    return Outcome(job, Status.KEPT, (f"{job.target}: {what}; kept (--force overwrites it)",))
+                old = manifest.get(job.target)
+                manifest.record(job.target, replace(old, kept=kept_state(work.edited, work.input_digest,
+                                                                         settings.of(old.document))))
+                return Outcome(job, Status.KEPT, (_edited_message(job),))
+            warnings = (f"{job.target}: {what}; overwritten, as the review decisions carry every change in it",
+                        *warnings)
         with signals_held():  # a file written is a file recorded
             try:
                 write_atomic(job.target, value)
@@ -284,10 +298,16 @@ class _Settings:
         return self.common if not decided else digest(f"{self.common}\n{render_decisions(decided)}".encode("utf-8"))
 
 
-def _convert(data: bytes | ArticleFiles, name: str, prefix: str,
-             options: ConvertOptions) -> tuple[Status, bytes | str, tuple[str, ...], str]:
-    """One document's bytes → (WRITTEN, its TEI bytes, warnings, its article id) or (REJECTED or
-    FAILED, the error, (), ""); in a worker process. Never raises: every error is the job's."""
+def _edited_message(job: Job) -> str:
+    return (f"{job.target}: edited since tei convert wrote it, with changes the review decisions do not carry "
+            "(tei harvest turns changed readings into decisions); kept (--force overwrites it)")
+
+
+def _convert(data: bytes | ArticleFiles, name: str, prefix: str, edited: bytes | None,
+             options: ConvertOptions) -> tuple[Status, bytes | str, tuple[str, ...], str, bool]:
+    """One document's bytes → (WRITTEN, its TEI bytes, warnings, its article id, whether they carry
+    every change of `edited`, the file now at the target: harvest.carries_edits) or (REJECTED or
+    FAILED, the error, (), "", False); in a worker process. Never raises: every error is the job's."""
     try:
         if isinstance(data, ArticleFiles):
             result = convert_document(parse_article(data.data, name, Path(name).stem, data.tags, data.book), options)
@@ -295,11 +315,13 @@ def _convert(data: bytes | ArticleFiles, name: str, prefix: str,
             result = convert_bytes(data, name, options)
         if prefix:
             point_to_schemas(result.tree, prefix)
-        return Status.WRITTEN, serialize(result.tree), result.warnings, result.conversion.document.header.article_id
+        output = serialize(result.tree)
+        carried = edited is not None and output != edited and carries_edits(edited, result, options, prefix)
+        return Status.WRITTEN, output, result.warnings, result.conversion.document.header.article_id, carried
     except TeiError as err:
-        return Status.REJECTED, str(err), (), ""
+        return Status.REJECTED, str(err), (), "", False
     except Exception as err:  # a bug: report it against the file and let the batch go on
-        return Status.FAILED, f"{name}:0: internal error ({type(err).__name__}: {err}); please report it", (), ""
+        return Status.FAILED, f"{name}:0: internal error ({type(err).__name__}: {err}); please report it", (), "", False
 
 
 class _Pool:
@@ -331,7 +353,7 @@ class _Pool:
             worker = TimedWorker(self.function, None if self.size > 1 else 0)
             self.workers.append(worker)
         try:
-            worker.submit(work.data, str(job.source), job.schema_prefix)
+            worker.submit(work.data, str(job.source), job.schema_prefix, work.edited)
         except WorkerError as err:
             self.finished.append((job, work, err))
             return

@@ -299,7 +299,8 @@ def _xml_text(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--timestamp", is_flag=True,
               help="Record the conversion time in the header (SOURCE_DATE_EPOCH when set); off by default so output is reproducible.")
 @click.option("--force", is_flag=True,
-              help="Overwrite outputs edited since tei convert wrote them (kept by default), and redo those up to date.")
+              help="Overwrite outputs edited since tei convert wrote them (kept by default, unless the review "
+                   "decisions carry every edit: tei harvest), and redo those up to date.")
 @_user_file_option
 @_decisions_options
 @_messages

@@ -56,6 +56,8 @@ class Result:
     tree: etree._ElementTree
     conversion: Conversion
     warnings: tuple[str, ...] = field(default=())
+    header_options: HeaderOptions = HeaderOptions(__version__)
+    """How its header was made (harvest.carries_edits rebuilds it with other review credits)."""
 
 
 def read_document(path: str | Path) -> Document:
@@ -146,7 +148,7 @@ def convert_document(document: Document, options: ConvertOptions = ConvertOption
     else:
         tree, notes = build_tei(conversion, header_options), []
     check_output(tree, document.path)
-    return Result(tree, conversion, (*warnings, *notes))
+    return Result(tree, conversion, (*warnings, *notes), header_options)
 
 
 CROSSES = ("its text crosses the edge of a TEI element (a part, heading, line-start marker or unclear "

@@ -14,19 +14,26 @@ difference is a decision:
 A reading whose @resp points to a person's respStmt is that person's; the others (the tool's
 @resp left in place, a removed reading) are the `reviewer` given. The text itself must not have
 changed (anchor.marks checks it): harvest reads corrections, not edits of the record.
+
+Once its decisions are harvested, a file edited in its readings only can be converted again:
+carries_edits tells `tei convert` that the new output holds every change the person made.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
 from . import anchor
-from .convert import ConvertOptions, convert_document
+from .build import build_tei, point_to_schemas
+from .convert import ConvertOptions, Result, convert_document
 from .decisions import Action, Decision, decide
 from .errors import InputError
+from .header import review_credits
 from .model import Document
+from .validate import safe_parser
 from .vocab import OCR_RESP_ID, XML_ID, tei
+from .write import serialize
 
 
 @dataclass(frozen=True)
@@ -121,3 +128,90 @@ def _runs(positions) -> list[tuple[int, int]]:
         else:
             runs.append([i, i + 1])
     return [(a, b) for a, b in runs]
+
+
+def carries_edits(edited: bytes, result: Result, options: ConvertOptions, prefix: str = "") -> bool:
+    """Whether writing `result` (its document converted with `options`, its schema instructions
+    pointing through `prefix`) over `edited`, the document's TEI file as a person left it, loses
+    none of their work.
+
+    It does when the file is what the tool makes of the document (with the review credits the
+    file has) but for its readings, and each of the file's readings is in `result`: as it is in
+    the file, or with the same text where a decision made it (the person's @resp and @cert give
+    way to the decision's), or it is the tool's own reading, untouched, where a decision overrides
+    it. Any other edit (of the text, the header, the markup, a reading's attributes or a
+    respStmt of one's own) is work the new output would lose.
+    """
+    try:
+        tree = etree.ElementTree(etree.fromstring(edited, safe_parser()))
+        header = tree.getroot().find(tei("teiHeader"))
+        marks = anchor.marks(tree, result.conversion.document.body)
+        if header is None:
+            return False
+        expected = build_tei(result.conversion, replace(result.header_options, reviewers=review_credits(header)))
+        if prefix:
+            point_to_schemas(expected, prefix)
+        if _unmarked(edited) != _unmarked(serialize(expected)):
+            return False
+    except (etree.LxmlError, anchor.TextMismatch):  # not XML, another text, no canonical form
+        return False
+    document = result.conversion.document
+    made = _readings(anchor.marks(result.tree, document.body))
+    tool = made
+    if any(d.document == document.header.article_id for d in options.decisions):
+        others = tuple(d for d in options.decisions if d.document != document.header.article_id)
+        tool = _readings(anchor.marks(convert_document(document, replace(options, decisions=others)).tree,
+                                      document.body))
+    mine = _readings(marks)
+    for place in mine.keys() | made.keys() | tool.keys():
+        own, new, old = mine.get(place), made.get(place), tool.get(place)
+        decided = new is not None and new[1] != OCR_RESP_ID
+        if not (own == new or own == old or (decided and own is not None and own[0] == new[0])):
+            return False
+    return True
+
+
+def _readings(marks: list[anchor.Mark]) -> dict[tuple[int, str], tuple[str | None, str, str]]:
+    """(offset, sic) → (corr, resp, cert) of each reading."""
+    return {(m.offset, m.sic): (m.corr, m.resp, m.cert) for m in marks}
+
+
+_PLAIN_READING = {"resp", "cert"}
+"""The attributes of a `<corr>` that the reading comparison covers."""
+
+
+def _unmarked(data: bytes) -> bytes:
+    """The canonical XML of a TEI file with each plain reading (`<choice>` of a `<sic>` and a
+    `<corr>`, nothing else in it, no other attribute or markup than `<lb/>`) replaced by its printed
+    text: what is left is what the file says besides its readings."""
+    tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
+    for choice in list(tree.getroot().iter(tei("choice"))):
+        parts = list(choice)
+        if (choice.attrib or choice.text or len(parts) != 2 or parts[0].tag != tei("sic")
+                or parts[1].tag != tei("corr") or parts[0].tail or parts[1].tail
+                or parts[0].attrib or not set(parts[1].attrib) <= _PLAIN_READING
+                or any(child.tag != tei("lb") or child.attrib or len(child) for part in parts for child in part)):
+            continue
+        _replace_by_content(choice, parts[0])
+    return etree.tostring(tree, method="c14n")
+
+
+def _replace_by_content(element: etree._Element, content: etree._Element) -> None:
+    """Put the text and children of `content` where `element` is, and drop `element` (keeping its tail)."""
+    parent, tail = element.getparent(), element.tail or ""
+    before = element.getprevious()
+    text = content.text or ""
+    if before is None:
+        parent.text = (parent.text or "") + text
+    else:
+        before.tail = (before.tail or "") + text
+    at = parent.index(element)
+    children = list(content)
+    for k, child in enumerate(children):
+        parent.insert(at + k, child)
+    last = children[-1] if children else before
+    parent.remove(element)
+    if last is None:
+        parent.text = (parent.text or "") + tail
+    else:
+        last.tail = (last.tail or "") + tail

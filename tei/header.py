@@ -31,6 +31,8 @@ TAXONOMIES = {
 keywords or classCodes) and its description."""
 _EDITOR_MARKS = ("编", "辑", "整理", "研究室", "编辑部", "出版社")
 REVIEW_RESP = "Review of suspected OCR errors: readings accepted, rejected, edited and added"
+REVIEW_CHANGE = ("Review of suspected OCR errors applied: ", ".")
+"""A reviewer's revisionDesc change: these around what they decided."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,23 @@ def _reviewed(header: etree._Element, reviewers: Sequence[Reviewer], ocr_marked:
                            "to the text.")
     revisions = sub(header, "revisionDesc")
     for reviewer in reviewers:
-        sub(revisions, "change", f"Review of suspected OCR errors applied: {reviewer.decided}.",
-            who=f"#{reviewer.xml_id}")
+        sub(revisions, "change", reviewer.decided.join(REVIEW_CHANGE), who=f"#{reviewer.xml_id}")
     lay_out(revisions, 2)
     lay_out(header, 1)
+
+
+def review_credits(header: etree._Element) -> tuple[Reviewer, ...]:
+    """The reviewers a teiHeader credits as _reviewed writes them (a respStmt of REVIEW_RESP and a
+    change naming it), in order; a respStmt without its change is not one."""
+    said = {change.get("who", "")[1:]: change.text or "" for change in header.iter(CLARK["change"])}
+    opening, closing = REVIEW_CHANGE
+    found = []
+    for stmt in header.iter(CLARK["respStmt"]):
+        resp, name, xml_id = stmt.findtext(CLARK["resp"]), stmt.findtext(CLARK["name"]), stmt.get(XML_ID)
+        text = said.get(xml_id or "", "")
+        if resp == REVIEW_RESP and name is not None and text.startswith(opening) and text.endswith(closing):
+            found.append(Reviewer(xml_id, name, text[len(opening) : -len(closing)]))
+    return tuple(found)
 
 
 @lru_cache(maxsize=None)

@@ -7,8 +7,10 @@ relative to the root) three sha256 digests: of the export it was made from, of t
 made with (`settings_digest`: the tool's version and code and every field of ConvertOptions; the
 batch counts only the review decisions of the file's own document), and of the bytes written, with
 the document's article id. A file whose bytes still match is the tool's own; if its input and settings
-match too it is up to date. The TEI files themselves carry nothing of this: they stay byte for byte
-what the converter makes, and an editor that reformats a file cannot damage the record.
+match too it is up to date. A file a person edited that was found, at some input and settings, to
+hold more than the review decisions carry is marked so (`kept`) and not checked again at those.
+The TEI files themselves carry nothing of this: they stay byte for byte what the converter makes,
+and an editor that reformats a file cannot damage the record.
 """
 from __future__ import annotations
 
@@ -38,10 +40,18 @@ class Record:
     settings: str
     output: str
     document: str = ""
+    kept: str = ""
+    """Set when the file was found edited, and not only in readings the review decisions carry
+    (harvest.carries_edits): the digest of that state (kept_state), so it is not checked again."""
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def kept_state(existing: bytes, input_digest: str, settings: str) -> str:
+    """The digest of an edited file's bytes with the input and settings it was checked against."""
+    return digest(f"{digest(existing)}\n{input_digest}\n{settings}".encode())
 
 
 class Manifest:
@@ -84,10 +94,16 @@ class Manifest:
         """Write the manifest if it changed. Raises OutputError when it cannot be written."""
         if not self.changed:
             return
-        files = {name: dataclasses.asdict(record) for name, record in sorted(self.records.items())}
+        files = {name: _fields(record) for name, record in sorted(self.records.items())}
         data = json.dumps({"format": _FORMAT, "tool": "tei convert", "files": files}, indent=1, ensure_ascii=False)
         write_atomic(self.path, data.encode("utf-8") + b"\n")
         self.changed = False
+
+
+def _fields(record: Record) -> dict[str, str]:
+    """A record's fields, but the optional ones left at their default."""
+    return {field.name: getattr(record, field.name) for field in dataclasses.fields(record)
+            if field.default is dataclasses.MISSING or getattr(record, field.name) != field.default}
 
 
 def settings_digest(options: object) -> str:
@@ -142,4 +158,4 @@ def code_digest() -> str:
     return hasher.hexdigest()
 
 
-__all__ = ["MANIFEST_NAME", "Manifest", "Record", "canonical", "code_digest", "digest", "settings_digest"]
+__all__ = ["MANIFEST_NAME", "Manifest", "Record", "canonical", "code_digest", "digest", "kept_state", "settings_digest"]

@@ -270,9 +270,15 @@ def project_schematron() -> isoschematron.Schematron:
 
 
 @pytest.fixture(scope="session")
-def seed_bytes() -> bytes:
+def seed_result():
+    """The seed converted with the default options (a convert.Result)."""
+    return convert_file(SEED)
+
+
+@pytest.fixture(scope="session")
+def seed_bytes(seed_result) -> bytes:
     """The seed converted with the default options, as `tei convert` writes it."""
-    return serialize(convert_file(SEED).tree)
+    return serialize(seed_result.tree)
 
 
 @pytest.fixture(scope="session")

@@ -119,7 +119,8 @@ def test_a_hand_edited_output_is_kept_unless_forced(tmp_path):
     outcomes = list(convert_paths([INPUTS / "odd"], out, ConvertOptions(ocr=True)))  # other options: all redone …
     kept = [outcome for outcome in outcomes if outcome.status is Status.KEPT]
     assert [outcome.job.target for outcome in kept] == [edited]  # … but the edited file
-    assert kept[0].warnings == (f"{edited}: edited since tei convert wrote it; kept (--force overwrites it)",)
+    assert kept[0].warnings == (f"{edited}: edited since tei convert wrote it, with changes the review decisions do "
+                                "not carry (tei harvest turns changed readings into decisions); kept (--force overwrites it)",)
     assert b"checked by hand" in edited.read_bytes()
     assert {outcome.status for outcome in outcomes if outcome not in kept} == {Status.WRITTEN}
     assert _run([INPUTS / "odd"], out, force=True)["ornament.txt"] is Status.WRITTEN
@@ -201,10 +202,10 @@ def test_a_worker_that_dies_costs_its_file_only(tmp_path, monkeypatch):
     """As when the OOM killer ends a worker: one line for that file, the others converted."""
     convert = tei.batch._convert
 
-    def killed_on_the_seed(data, name, prefix, options):
+    def killed_on_the_seed(data, name, prefix, edited, options):
         if name.endswith(SEED.name):
             os.kill(os.getpid(), signal.SIGKILL)
-        return convert(data, name, prefix, options)
+        return convert(data, name, prefix, edited, options)
 
     monkeypatch.setattr(tei.batch, "_convert", killed_on_the_seed)  # the forked workers inherit it
     folder = tmp_path / "in"
@@ -311,10 +312,10 @@ def test_outcomes_come_as_files_finish_so_the_progress_bar_keeps_time(tmp_path, 
     """With workers, a slow first file does not hold back the report of the others."""
     convert = tei.batch._convert
 
-    def slow_on_the_seed(data, name, prefix, options):
+    def slow_on_the_seed(data, name, prefix, edited, options):
         if name.endswith(SEED.name):
             time.sleep(1.0)
-        return convert(data, name, prefix, options)
+        return convert(data, name, prefix, edited, options)
 
     monkeypatch.setattr(tei.batch, "_convert", slow_on_the_seed)
     folder = tmp_path / "in"

@@ -10,18 +10,26 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
+from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import SEED, parse_tei, remove_reading, tei_command as tei, xpath
 from independent import body_core, parse_txt, text_reading
-from tei import ConvertOptions, convert_file, serialize
+import tei.batch as tei_batch
+from tei import ConvertOptions, convert_file, convert_paths, read_export, serialize
 from tei.anchor import marks
-from tei.convert import CROSSES, learn_from
+from tei.batch import Status
+from tei.convert import CROSSES, convert_document, learn_from
 from tei.decisions import (COLUMNS, Action, Decision, apply, decide, pair_counts, parse, place, read_decisions,
                            render, reviewer_id)
 from tei.errors import DecisionError
+from tei.harvest import carries_edits, harvest
+from tei.manifest import MANIFEST_NAME
 from tei.model import Cert, Suspect
 from tei.ocr import find_suspects
 from tei.vocab import TEI_NS, XML_ID
@@ -301,6 +309,187 @@ def test_harvest_refuses_what_is_not_a_change_of_readings(seed_tree, tmp_path):
     missing = tei("harvest", str(edited), "--exports", str(other), "--reviewer", "me")
     assert missing.returncode == 1 and "no export with its article id '3383ff062d'" in missing.stderr.decode()
 
+
+
+# ------------------------------------------------- converting a hand-edited file again
+@pytest.fixture(scope="module")
+def seed_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder the seed was converted into with the default options, to copy."""
+    out = tmp_path_factory.mktemp("seed") / "out"
+    assert converted_seed(out)[0] is Status.WRITTEN
+    return out
+
+
+def converted_seed(out: Path, options: ConvertOptions = ConvertOptions()) -> tuple[Status, tuple[str, ...]]:
+    """tei convert of the seed into the folder `out`: the outcome's status and warnings."""
+    [outcome] = convert_paths([SEED], out, options)
+    return outcome.status, outcome.warnings
+
+
+def hand_edited(path: Path, *edits) -> None:
+    """The TEI file at `path` edited in place by each of `edits` (functions of its tree)."""
+    tree = parse_tei(path)
+    for edit in edits:
+        edit(tree)
+    path.write_bytes(serialize(tree))
+
+
+def reject(sic: str):
+    return lambda tree: remove_reading(next(c for c in tree.iter(f"{TEI}choice") if c.findtext(f"{TEI}sic") == sic))
+
+
+def reread(sic: str, corr: str):
+    return lambda tree: setattr(next(c for c in tree.iter(f"{TEI}choice") if c.findtext(f"{TEI}sic") == sic)
+                                .find(f"{TEI}corr"), "text", corr)
+
+
+def harvested(path: Path, options: ConvertOptions = ConvertOptions()) -> tuple[Decision, ...]:
+    return harvest(parse_tei(path), str(path), read_export(SEED), options, reviewer="王五").decisions
+
+
+def test_a_hand_edit_is_written_over_once_the_decisions_carry_it(seed_folder, tmp_path):
+    out = Path(shutil.copytree(seed_folder, tmp_path / "out"))
+    target = out / f"{SEED.stem}.xml"
+    hand_edited(target, reject("门"), reread("威", "深"))
+    assert converted_seed(out) == (Status.KEPT, (f"{target}: edited since tei convert wrote it, with changes the "
+                                                 "review decisions do not carry (tei harvest turns changed readings "
+                                                 "into decisions); kept (--force overwrites it)",))
+    decided = ConvertOptions(decisions=harvested(target))
+    status, warnings = converted_seed(out, decided)
+    assert status is Status.WRITTEN
+    assert warnings[0] == f"{target}: edited since tei convert wrote it; overwritten, as the review decisions carry every change in it"
+    readings = {m.offset: (m.sic, m.corr, m.resp) for m in marks(parse_tei(target), SEED_BODY)}
+    assert SEED_BODY.index("同志门，") + 2 not in readings
+    assert readings[SEED_BODY.index("实威到") + 1] == ("威", "深", reviewer_id("王五"))
+    assert converted_seed(out, decided)[0] is Status.UP_TO_DATE
+
+
+def test_a_hand_edit_found_again_without_a_record_is_written_over_once_the_decisions_carry_it(seed_folder, tmp_path):
+    out = Path(shutil.copytree(seed_folder, tmp_path / "out"))
+    target = out / f"{SEED.stem}.xml"
+    hand_edited(target, reject("门"))
+    (out / MANIFEST_NAME).unlink()
+    decided = ConvertOptions(decisions=harvested(target))
+    assert converted_seed(out, decided)[1][0] == (f"{target}: not what tei convert makes of {SEED}, and no record "
+                                                  "says it wrote it; overwritten, as the review decisions carry every "
+                                                  "change in it")
+
+
+def test_rounds_of_review_and_other_reviewers_decisions_carry_a_hand_edit(tmp_path):
+    """A file reviewed before (it credits 张三) is edited by hand; meanwhile 李四 accepted a
+    reading the hand edit left alone: the new output has all of it, and credits all three."""
+    out = tmp_path / "out"
+    target = out / f"{SEED.stem}.xml"
+    first = (seed_decision("实[威]到", "reject", reviewer="张三"),)
+    converted_seed(out, ConvertOptions(decisions=first))
+    hand_edited(target, reject("门"))
+    second = harvested(target, ConvertOptions(decisions=first))
+    other = seed_decision("会[识]的", "accept", "议", reviewer="李四")
+    status, warnings = converted_seed(out, ConvertOptions(decisions=(*first, *second, other)))
+    assert status is Status.WRITTEN and "overwritten, as the review decisions carry every change in it" in warnings[0]
+    names = xpath(parse_tei(target), "//t:titleStmt/t:respStmt/t:name/text()")
+    assert {"张三", "王五", "李四"} <= set(names)
+
+
+def add_title_note(tree: etree._ElementTree) -> None:
+    etree.SubElement(tree.find(f".//{TEI}titleStmt/{TEI}title"), f"{TEI}note").text = "checked against the print"
+
+
+def reread_certain(sic: str):
+    return lambda tree: next(c for c in tree.iter(f"{TEI}choice") if c.findtext(f"{TEI}sic") == sic).find(
+        f"{TEI}corr").set("cert", "high")
+
+
+@pytest.mark.parametrize("edits, why", [
+    ((reject("门"), add_title_note), "the header enriched"),
+    ((reject("门"), reread_certain("识")), "a reading's @cert raised: no decision says so"),
+    ((edit_by_hand,), "a respStmt of one's own"),
+])
+def test_a_hand_edit_the_decisions_do_not_carry_keeps_the_file_and_is_not_checked_again(
+        seed_folder, tmp_path, monkeypatch, edits, why):
+    out = Path(shutil.copytree(seed_folder, tmp_path / "out"))
+    target = out / f"{SEED.stem}.xml"
+    tree = parse_tei(target)
+    for edit in edits:
+        tree = edit(tree) or tree
+    target.write_bytes(serialize(tree))
+    edited = target.read_bytes()
+    decided = ConvertOptions(decisions=harvested(target))
+    assert converted_seed(out, decided)[0] is Status.KEPT, why
+    assert target.read_bytes() == edited
+    monkeypatch.setattr(tei_batch, "convert_bytes", _no_conversion)  # the same state is not checked twice
+    assert converted_seed(out, decided)[0] is Status.KEPT
+
+
+def _no_conversion(*args, **kwargs):
+    raise AssertionError("converted a file already found to hold edits the decisions do not carry")
+
+
+_ELEMENT = st.integers(0, 10_000)
+_MUTATION = st.one_of(
+    st.tuples(st.just("text"), _ELEMENT, st.sampled_from(["x", "校", " ", "\n", "&"])),
+    st.tuples(st.just("tail"), _ELEMENT, st.sampled_from(["x", "校", " ", "\n"])),
+    st.tuples(st.just("attribute"), _ELEMENT, st.sampled_from(["n", "rend", "resp", "cert", "type"])),
+    st.tuples(st.just("child"), _ELEMENT, st.sampled_from(["note", "persName", "lb"])),
+    st.tuples(st.just("remove"), _ELEMENT, st.just("")),
+)
+
+
+def _mutated(data: bytes, mutation: tuple[str, int, str]) -> bytes:
+    tree = parse_tei(data)
+    elements = list(tree.getroot().iter())
+    kind, at, value = mutation
+    element = elements[at % len(elements)]
+    if kind in ("text", "tail"):
+        setattr(element, kind, (getattr(element, kind) or "") + value)
+    elif kind == "attribute":
+        element.set(value, (element.get(value) or "") + "1")
+    elif kind == "child":
+        etree.SubElement(element, f"{TEI}{value}")
+    elif element.getparent() is not None:
+        element.getparent().remove(element)
+    return serialize(tree)
+
+
+def _canonical(data: bytes) -> bytes:
+    """The document's canonical XML (the bytes themselves when they are not XML)."""
+    try:
+        return etree.tostring(parse_tei(data), method="c14n")
+    except etree.XMLSyntaxError:
+        return data
+
+
+@given(mutation=_MUTATION)
+def test_no_edit_is_taken_for_one_the_decisions_carry_when_there_are_none(seed_result, seed_bytes, mutation):
+    """Without decisions the new output is what the tool wrote before, so any edit, anywhere
+    (text, header, readings, markup, attributes), is work it would lose."""
+    edited = _mutated(seed_bytes, mutation)
+    assume(_canonical(edited) != _canonical(seed_bytes))  # not a space after the root element: no content
+    assert not carries_edits(edited, seed_result, ConvertOptions())
+
+
+_READING_EDIT = st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["reject", "edit"])), min_size=1, max_size=4)
+
+
+@settings(max_examples=3)  # three conversions each (harvest, convert, the tool's own readings): ~1.5 s
+@given(edits=_READING_EDIT)
+def test_readings_edited_by_hand_and_harvested_are_carried(seed_result, seed_bytes, edits):
+    tree = parse_tei(seed_bytes)
+    choices = list(tree.iter(f"{TEI}choice"))
+    for at, action in edits:
+        choice = choices[at % len(choices)]
+        if choice.getparent() is None:
+            continue
+        if action == "reject":
+            remove_reading(choice)
+        else:
+            corr = choice.find(f"{TEI}corr")
+            corr.text = "某" * len(corr.text)
+    edited = serialize(tree)
+    path = "edited.xml"
+    decided = ConvertOptions(decisions=harvest(tree, path, read_export(SEED), reviewer="王五").decisions)
+    assert decided.decisions
+    assert carries_edits(edited, convert_document(read_export(SEED), decided), decided)
 
 
 def test_a_decisions_file_that_is_a_fifo_is_refused_not_waited_for(tmp_path):
