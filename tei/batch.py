@@ -25,7 +25,7 @@ from .build import point_to_schemas, schema_prefix
 from .convert import ConvertOptions, convert_bytes, convert_document
 from .decisions import render as render_decisions
 from .errors import BatchError, OutputError, TeiError
-from .harvest import carries_edits
+from .harvest import lost_edit
 from .manifest import Manifest, Record, digest, kept_state, settings_digest
 from .files import read_regular_file
 from .worker import TimedWorker, WorkerError
@@ -239,8 +239,10 @@ class Batch:
             return _Work(data, input_digest, existing, unrecorded=True)
         unchanged = record.input == input_digest and record.settings == settings.of(record.document)
         if digest(existing) != record.output:  # edited: overwritten only if the decisions now carry the edits
-            if unchanged or record.kept == kept_state(existing, input_digest, settings.of(record.document)):
-                return Outcome(job, Status.KEPT, (_edited_message(job),))
+            if record.kept and record.kept == kept_state(existing, input_digest, settings.of(record.document)):
+                return Outcome(job, Status.KEPT, (_edited_message(job, record.lost),))
+            if unchanged:
+                return Outcome(job, Status.KEPT, (_edited_message(job, _HARVEST_HINT),))
             return _Work(data, input_digest, existing)
         if unchanged:
             return Outcome(job, Status.UP_TO_DATE)  # the same input is the same document: its id holds
@@ -251,7 +253,7 @@ class Batch:
         if isinstance(reply, WorkerError):
             return Outcome(job, Status.FAILED, error=f"{job.source}:0: the process converting it died ({reply}; "
                                                      "out of memory?); the other files go on")
-        status, value, warnings, document, carried = reply
+        status, value, warnings, document, lost = reply
         if status is not Status.WRITTEN:
             return Outcome(job, status, error=value)
         output_digest = digest(value)
@@ -262,13 +264,13 @@ class Batch:
                 return Outcome(job, Status.UP_TO_DATE)
             what = (f"not what tei convert makes of {job.source}, and no record says it wrote it" if work.unrecorded
                     else "edited since tei convert wrote it")
-            if not carried:
+            if lost is not None:
                 if work.unrecorded:
-                    return Outcome(job, Status.KEPT, (f"{job.target}: {what}; kept (--force overwrites it)",))
+                    return Outcome(job, Status.KEPT, (f"{job.target}: {what} ({lost}); kept (--force overwrites it)",))
                 old = manifest.get(job.target)
-                manifest.record(job.target, replace(old, kept=kept_state(work.edited, work.input_digest,
-                                                                         settings.of(old.document))))
-                return Outcome(job, Status.KEPT, (_edited_message(job),))
+                state = kept_state(work.edited, work.input_digest, settings.of(old.document))
+                manifest.record(job.target, replace(old, kept=state, lost=lost))
+                return Outcome(job, Status.KEPT, (_edited_message(job, lost),))
             warnings = (f"{job.target}: {what}; overwritten, as the review decisions carry every change in it",
                         *warnings)
         with signals_held():  # a file written is a file recorded
@@ -298,16 +300,20 @@ class _Settings:
         return self.common if not decided else digest(f"{self.common}\n{render_decisions(decided)}".encode("utf-8"))
 
 
-def _edited_message(job: Job) -> str:
+_HARVEST_HINT = "tei harvest turns changed readings into decisions"
+
+
+def _edited_message(job: Job, why: str) -> str:
     return (f"{job.target}: edited since tei convert wrote it, with changes the review decisions do not carry "
-            "(tei harvest turns changed readings into decisions); kept (--force overwrites it)")
+            f"({why}); kept (--force overwrites it)")
 
 
 def _convert(data: bytes | ArticleFiles, name: str, prefix: str, edited: bytes | None,
-             options: ConvertOptions) -> tuple[Status, bytes | str, tuple[str, ...], str, bool]:
-    """One document's bytes → (WRITTEN, its TEI bytes, warnings, its article id, whether they carry
-    every change of `edited`, the file now at the target: harvest.carries_edits) or (REJECTED or
-    FAILED, the error, (), "", False); in a worker process. Never raises: every error is the job's."""
+             options: ConvertOptions) -> tuple[Status, bytes | str, tuple[str, ...], str, str | None]:
+    """One document's bytes → (WRITTEN, its TEI bytes, warnings, its article id, the first change of
+    `edited`, the file now at the target, that writing them would lose: harvest.lost_edit) or
+    (REJECTED or FAILED, the error, (), "", None); in a worker process. Never raises: every error
+    is the job's."""
     try:
         if isinstance(data, ArticleFiles):
             result = convert_document(parse_article(data.data, name, Path(name).stem, data.tags, data.book), options)
@@ -316,12 +322,12 @@ def _convert(data: bytes | ArticleFiles, name: str, prefix: str, edited: bytes |
         if prefix:
             point_to_schemas(result.tree, prefix)
         output = serialize(result.tree)
-        carried = edited is not None and output != edited and carries_edits(edited, result, options, prefix)
-        return Status.WRITTEN, output, result.warnings, result.conversion.document.header.article_id, carried
+        lost = lost_edit(edited, result, options, prefix) if edited is not None and output != edited else None
+        return Status.WRITTEN, output, result.warnings, result.conversion.document.header.article_id, lost
     except TeiError as err:
-        return Status.REJECTED, str(err), (), "", False
+        return Status.REJECTED, str(err), (), "", None
     except Exception as err:  # a bug: report it against the file and let the batch go on
-        return Status.FAILED, f"{name}:0: internal error ({type(err).__name__}: {err}); please report it", (), "", False
+        return Status.FAILED, f"{name}:0: internal error ({type(err).__name__}: {err}); please report it", (), "", None
 
 
 class _Pool:

@@ -57,7 +57,7 @@ class Result:
     conversion: Conversion
     warnings: tuple[str, ...] = field(default=())
     header_options: HeaderOptions = HeaderOptions(__version__)
-    """How its header was made (harvest.carries_edits rebuilds it with other review credits)."""
+    """How its header was made (harvest.lost_edit rebuilds it with other review credits)."""
 
 
 def read_document(path: str | Path) -> Document:

@@ -16,7 +16,7 @@ A reading whose @resp points to a person's respStmt is that person's; the others
 changed (anchor.marks checks it): harvest reads corrections, not edits of the record.
 
 Once its decisions are harvested, a file edited in its readings only can be converted again:
-carries_edits tells `tei convert` that the new output holds every change the person made.
+lost_edit tells `tei convert` whether the new output holds every change the person made.
 """
 from __future__ import annotations
 
@@ -130,45 +130,60 @@ def _runs(positions) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs]
 
 
-def carries_edits(edited: bytes, result: Result, options: ConvertOptions, prefix: str = "") -> bool:
-    """Whether writing `result` (its document converted with `options`, its schema instructions
-    pointing through `prefix`) over `edited`, the document's TEI file as a person left it, loses
-    none of their work.
+def lost_edit(edited: bytes, result: Result, options: ConvertOptions, prefix: str = "") -> str | None:
+    """The first change a person made in `edited` (the document's TEI file as they left it) that
+    writing `result` over it would lose, in a few words with its line; None when it would lose
+    none. `result` is the document converted with `options`, its schema instructions pointing
+    through `prefix`.
 
-    It does when the file is what the tool makes of the document (with the review credits the
-    file has) but for its readings, and each of the file's readings is in `result`: as it is in
-    the file, or with the same text where a decision made it (the person's @resp and @cert give
-    way to the decision's), or it is the tool's own reading, untouched, where a decision overrides
-    it. Any other edit (of the text, the header, the markup, a reading's attributes or a
-    respStmt of one's own) is work the new output would lose.
+    Nothing is lost when the file is what the tool makes of the document (with the review credits
+    the file has) but for its readings, and each of the file's readings is in `result`: as it is in
+    the file, or with the same text where a decision made it (the person's @resp and @cert give way
+    to the decision's), or it is the tool's own reading, untouched, where a decision overrides it.
+    Any other edit (of the text, the header, the markup, a reading's attributes, a respStmt of
+    one's own) is work the new output would lose.
     """
+    body = result.conversion.document.body
     try:
         tree = etree.ElementTree(etree.fromstring(edited, safe_parser()))
         header = tree.getroot().find(tei("teiHeader"))
-        marks = anchor.marks(tree, result.conversion.document.body)
         if header is None:
-            return False
+            return "it has no teiHeader"
+        marks = anchor.marks(tree, body)
         expected = build_tei(result.conversion, replace(result.header_options, reviewers=review_credits(header)))
         if prefix:
             point_to_schemas(expected, prefix)
-        if _unmarked(edited) != _unmarked(serialize(expected)):
-            return False
-    except (etree.LxmlError, anchor.TextMismatch):  # not XML, another text, no canonical form
-        return False
+        mine, made = _unmarked(edited), _unmarked(serialize(expected))
+        if etree.tostring(mine, method="c14n") != etree.tostring(made, method="c14n"):
+            return _first_difference(mine, made)
+    except etree.XMLSyntaxError as err:
+        return f"line {err.lineno}: not well-formed XML"
+    except etree.LxmlError as err:
+        return f"it has no canonical form ({err})"
+    except anchor.TextMismatch as err:
+        return str(err)
     document = result.conversion.document
-    made = _readings(anchor.marks(result.tree, document.body))
-    tool = made
+    made_readings = _readings(anchor.marks(result.tree, body))
+    tool = made_readings
     if any(d.document == document.header.article_id for d in options.decisions):
         others = tuple(d for d in options.decisions if d.document != document.header.article_id)
-        tool = _readings(anchor.marks(convert_document(document, replace(options, decisions=others)).tree,
-                                      document.body))
-    mine = _readings(marks)
-    for place in mine.keys() | made.keys() | tool.keys():
-        own, new, old = mine.get(place), made.get(place), tool.get(place)
+        tool = _readings(anchor.marks(convert_document(document, replace(options, decisions=others)).tree, body))
+    lines = {(m.offset, m.sic): m.line for m in marks}
+    mine_readings = _readings(marks)
+    for place in sorted(mine_readings.keys() | made_readings.keys() | tool.keys()):
+        own, new, old = mine_readings.get(place), made_readings.get(place), tool.get(place)
         decided = new is not None and new[1] != OCR_RESP_ID
-        if not (own == new or own == old or (decided and own is not None and own[0] == new[0])):
-            return False
-    return True
+        if own == new or own == old or (decided and own is not None and own[0] == new[0]):
+            continue
+        offset, sic = place
+        if own is None:
+            return f"the reading {sic} → {new[0]} at body offset {offset} was taken out, and no decision rejects it"
+        if new is not None and own[0] == new[0]:
+            return f"line {lines[place]}: the reading {sic} → {own[0]} has other attributes, which no decision records"
+        if own[0] is None:
+            return f"line {lines[place]}: <sic>{sic}</sic> without a reading is not a review decision"
+        return f"line {lines[place]}: the reading {sic} → {own[0]} is not a review decision"
+    return None
 
 
 def _readings(marks: list[anchor.Mark]) -> dict[tuple[int, str], tuple[str | None, str, str]]:
@@ -180,10 +195,10 @@ _PLAIN_READING = {"resp", "cert"}
 """The attributes of a `<corr>` that the reading comparison covers."""
 
 
-def _unmarked(data: bytes) -> bytes:
-    """The canonical XML of a TEI file with each plain reading (`<choice>` of a `<sic>` and a
-    `<corr>`, nothing else in it, no other attribute or markup than `<lb/>`) replaced by its printed
-    text: what is left is what the file says besides its readings."""
+def _unmarked(data: bytes) -> etree._ElementTree:
+    """A TEI file with each plain reading (`<choice>` of a `<sic>` and a `<corr>`, nothing else in
+    it, no other attribute or markup than `<lb/>`) replaced by its printed text: what is left is
+    what the file says besides its readings."""
     tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
     for choice in list(tree.getroot().iter(tei("choice"))):
         parts = list(choice)
@@ -193,7 +208,21 @@ def _unmarked(data: bytes) -> bytes:
                 or any(child.tag != tei("lb") or child.attrib or len(child) for part in parts for child in part)):
             continue
         _replace_by_content(choice, parts[0])
-    return etree.tostring(tree, method="c14n")
+    return tree
+
+
+def _first_difference(mine: etree._ElementTree, made: etree._ElementTree) -> str:
+    """Where two documents whose canonical forms differ first differ, as a line of `mine`."""
+    theirs = made.getroot().iter()
+    for element in mine.getroot().iter():
+        other = next(theirs, None)
+        if other is None or (element.tag, sorted(element.attrib.items()), element.text, element.tail) != (
+                other.tag, sorted(other.attrib.items()), other.text, other.tail):
+            name = f"<{etree.QName(element).localname}>" if isinstance(element.tag, str) else "a comment"
+            return f"line {element.sourceline}: {name} differs from what tei convert makes now"
+    if next(theirs, None) is not None:
+        return "elements tei convert makes are missing at its end"
+    return "what is around its root element differs from what tei convert makes now"
 
 
 def _replace_by_content(element: etree._Element, content: etree._Element) -> None:

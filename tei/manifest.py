@@ -42,7 +42,9 @@ class Record:
     document: str = ""
     kept: str = ""
     """Set when the file was found edited, and not only in readings the review decisions carry
-    (harvest.carries_edits): the digest of that state (kept_state), so it is not checked again."""
+    (harvest.lost_edit): the digest of that state (kept_state), so it is not checked again."""
+    lost: str = ""
+    """What of that edit the review decisions do not carry (harvest.lost_edit), to say so again."""
 
 
 def digest(data: bytes) -> str:

@@ -120,7 +120,8 @@ def test_a_hand_edited_output_is_kept_unless_forced(tmp_path):
     kept = [outcome for outcome in outcomes if outcome.status is Status.KEPT]
     assert [outcome.job.target for outcome in kept] == [edited]  # … but the edited file
     assert kept[0].warnings == (f"{edited}: edited since tei convert wrote it, with changes the review decisions do "
-                                "not carry (tei harvest turns changed readings into decisions); kept (--force overwrites it)",)
+                                "not carry (line 31: <p> differs from what tei convert makes now); kept (--force "
+                                "overwrites it)",)  # its header's editorialDecl: OCR marking is on now
     assert b"checked by hand" in edited.read_bytes()
     assert {outcome.status for outcome in outcomes if outcome not in kept} == {Status.WRITTEN}
     assert _run([INPUTS / "odd"], out, force=True)["ornament.txt"] is Status.WRITTEN

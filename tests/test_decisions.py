@@ -28,7 +28,7 @@ from tei.convert import CROSSES, convert_document, learn_from
 from tei.decisions import (COLUMNS, Action, Decision, apply, decide, pair_counts, parse, place, read_decisions,
                            render, reviewer_id)
 from tei.errors import DecisionError
-from tei.harvest import carries_edits, harvest
+from tei.harvest import harvest, lost_edit
 from tei.manifest import MANIFEST_NAME
 from tei.model import Cert, Suspect
 from tei.ocr import find_suspects
@@ -400,13 +400,13 @@ def reread_certain(sic: str):
         f"{TEI}corr").set("cert", "high")
 
 
-@pytest.mark.parametrize("edits, why", [
-    ((reject("门"), add_title_note), "the header enriched"),
-    ((reject("门"), reread_certain("识")), "a reading's @cert raised: no decision says so"),
-    ((edit_by_hand,), "a respStmt of one's own"),
+@pytest.mark.parametrize("edits, lost", [
+    ((reject("门"), add_title_note), r"line \d+: <note> differs from what tei convert makes now"),  # the header enriched
+    ((reject("门"), reread_certain("识")), r"line \d+: the reading 识 → 议 has other attributes, which no decision records"),
+    ((edit_by_hand,), r"line \d+: <respStmt> differs from what tei convert makes now"),  # one's own, for one's readings
 ])
 def test_a_hand_edit_the_decisions_do_not_carry_keeps_the_file_and_is_not_checked_again(
-        seed_folder, tmp_path, monkeypatch, edits, why):
+        seed_folder, tmp_path, monkeypatch, edits, lost):
     out = Path(shutil.copytree(seed_folder, tmp_path / "out"))
     target = out / f"{SEED.stem}.xml"
     tree = parse_tei(target)
@@ -415,10 +415,13 @@ def test_a_hand_edit_the_decisions_do_not_carry_keeps_the_file_and_is_not_checke
     target.write_bytes(serialize(tree))
     edited = target.read_bytes()
     decided = ConvertOptions(decisions=harvested(target))
-    assert converted_seed(out, decided)[0] is Status.KEPT, why
+    status, warnings = converted_seed(out, decided)
+    said = (rf"{re.escape(str(target))}: edited since tei convert wrote it, with changes the review decisions do "
+            rf"not carry \({lost}\); kept \(--force overwrites it\)")
+    assert status is Status.KEPT and re.fullmatch(said, warnings[0]), warnings
     assert target.read_bytes() == edited
-    monkeypatch.setattr(tei_batch, "convert_bytes", _no_conversion)  # the same state is not checked twice
-    assert converted_seed(out, decided)[0] is Status.KEPT
+    monkeypatch.setattr(tei_batch, "convert_bytes", _no_conversion)  # the same state is not checked twice …
+    assert converted_seed(out, decided) == (status, warnings)  # … and what it found is said again
 
 
 def _no_conversion(*args, **kwargs):
@@ -465,7 +468,7 @@ def test_no_edit_is_taken_for_one_the_decisions_carry_when_there_are_none(seed_r
     (text, header, readings, markup, attributes), is work it would lose."""
     edited = _mutated(seed_bytes, mutation)
     assume(_canonical(edited) != _canonical(seed_bytes))  # not a space after the root element: no content
-    assert not carries_edits(edited, seed_result, ConvertOptions())
+    assert lost_edit(edited, seed_result, ConvertOptions()) is not None
 
 
 _READING_EDIT = st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["reject", "edit"])), min_size=1, max_size=4)
@@ -489,7 +492,7 @@ def test_readings_edited_by_hand_and_harvested_are_carried(seed_result, seed_byt
     path = "edited.xml"
     decided = ConvertOptions(decisions=harvest(tree, path, read_export(SEED), reviewer="王五").decisions)
     assert decided.decisions
-    assert carries_edits(edited, convert_document(read_export(SEED), decided), decided)
+    assert lost_edit(edited, convert_document(read_export(SEED), decided), decided) is None
 
 
 def test_a_decisions_file_that_is_a_fifo_is_refused_not_waited_for(tmp_path):
