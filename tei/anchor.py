@@ -130,9 +130,13 @@ class _Walker:
 
 
 def _reading(element: etree._Element) -> str:
-    """The text of a sic or corr, `<lb/>` as a newline."""
+    """The text of a sic or corr, `<lb/>` as a newline (a comment or processing instruction in it
+    is not text)."""
     parts = [element.text or ""]
     for child in element:
-        parts.append("\n" if child.tag == _LB else "".join(child.itertext()))
+        if child.tag == _LB:
+            parts.append("\n")
+        elif isinstance(child.tag, str):
+            parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
     return "".join(parts)

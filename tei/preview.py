@@ -208,7 +208,7 @@ def _source(root: etree._Element) -> str:
     if bibl is None:
         return ""
     parts = []
-    for child in bibl:
+    for child in bibl.iterchildren(tag=etree.Element):  # not a comment or processing instruction
         value = " ".join("".join(child.itertext()).split())
         if not value:
             continue

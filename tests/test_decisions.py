@@ -30,6 +30,8 @@ from tei.decisions import (COLUMNS, Action, Decision, apply, decide, pair_counts
 from tei.errors import DecisionError
 from tei.harvest import harvest, lost_edit
 from tei.manifest import MANIFEST_NAME
+from tei.preview import render_html
+from tei.totext import to_text
 from tei.model import Cert, Suspect
 from tei.ocr import find_suspects
 from tei.vocab import TEI_NS, XML_ID
@@ -493,6 +495,27 @@ def test_readings_edited_by_hand_and_harvested_are_carried(seed_result, seed_byt
     decided = ConvertOptions(decisions=harvest(tree, path, read_export(SEED), reviewer="王五").decisions)
     assert decided.decisions
     assert lost_edit(edited, convert_document(read_export(SEED), decided), decided) is None
+
+
+def test_a_comment_or_processing_instruction_a_person_adds_anywhere_is_read_by_every_command(seed_bytes):
+    """Each command that reads TEI (harvest's anchoring, totext, preview, the lost-edit check)
+    takes a comment or processing instruction wherever an editor puts one; inside a reading it
+    is not part of the reading's text."""
+    first_inside = {}  # each kind of element: just after its first start tag, just before its first end tag
+    for tag in re.finditer(rb"<(/?)(\w+)[^>]*?(/?)>", seed_bytes):
+        if not tag[3]:
+            first_inside.setdefault((tag[2], tag[1]), tag.start() if tag[1] else tag.end())
+    readings = len(marks(parse_tei(seed_bytes), SEED_BODY))
+    asides = ("<!-- checked -->", "<?editor checked?>")
+    for k, at in enumerate(sorted(first_inside.values())):
+        tree = parse_tei(seed_bytes[:at] + asides[k % 2].encode() + seed_bytes[at:])
+        assert len(marks(tree, SEED_BODY)) == readings
+        to_text(tree), to_text(tree, "corrected"), render_html(tree)
+    in_reading = seed_bytes.replace(b'cert="medium">\xe8\xae\xae</corr>', f'cert="medium">议{asides[0]}</corr>'.encode(), 1)
+    assert in_reading != seed_bytes
+    tree = parse_tei(in_reading)
+    assert ("识", "议") in {(m.sic, m.corr) for m in marks(tree, SEED_BODY)}
+    assert harvest(tree, "edited.xml", read_export(SEED), reviewer="王五").decisions == ()
 
 
 def test_a_decisions_file_that_is_a_fifo_is_refused_not_waited_for(tmp_path):
