@@ -98,7 +98,9 @@ character's as a feature, refitted: 1,984 instead of 1,902 synthetic errors foun
 0.95, but on the dev gold within ±4 detections of the curve without it, at 19 % of the speed;
 issue #15, build script not kept. And the body as a cache, counts of the two and three characters
 a candidate makes with its neighbours elsewhere in the same body: no more errors found at the
-shipped number of flags, scored by document-fold cross-validation on the dev gold.)"""
+shipped number of flags, scored by document-fold cross-validation on the dev gold; nor the
+frequency of a word of a general word list (jieba's dictionary) the candidate makes with its
+neighbours, measured the same way.)"""
 QUADRATIC = (0, 1, 2, 3, 4, 5, 6, 9, 12, 13, 14, 15)
 """Indices into BASE_FEATURES whose pairwise products (and squares) are features too: the LM gains
 interact (a gain at the character is worth more when the characters after it agree), which a
