@@ -644,7 +644,7 @@ def harvest(paths: tuple[Path, ...], export_paths: tuple[Path, ...], reviewer: s
     \b
     Examples:
       tei harvest tei/letter.xml --exports exports/ --reviewer "Jane Doe" -o decisions/jane.tsv
-      tei convert exports/ -o tei/ --decisions decisions/       the edits survive re-conversion
+      tei convert exports/ -o tei/ --decisions decisions/       edited files written over: the decisions carry their edits
     """
     from .decisions import render
     from .harvest import article_id
