@@ -143,17 +143,20 @@ def lost_edit(edited: bytes, result: Result, options: ConvertOptions, prefix: st
     Any other edit (of the text, the header, the markup, a reading's attributes, a respStmt of
     one's own) is work the new output would lose.
     """
-    body = result.conversion.document.body
+    document = result.conversion.document
+    body = document.body
     try:
-        tree = etree.ElementTree(etree.fromstring(edited, safe_parser()))
-        header = tree.getroot().find(tei("teiHeader"))
+        mine = etree.ElementTree(etree.fromstring(edited, safe_parser()))
+        header = mine.getroot().find(tei("teiHeader"))
         if header is None:
             return "it has no teiHeader"
-        marks = anchor.marks(tree, body)
+        marks = anchor.marks(mine, body)
         expected = build_tei(result.conversion, replace(result.header_options, reviewers=review_credits(header)))
         if prefix:
             point_to_schemas(expected, prefix)
-        mine, made = _unmarked(edited), _unmarked(serialize(expected))
+        made = etree.ElementTree(etree.fromstring(serialize(expected), safe_parser()))  # as a file holds it
+        _unmark(mine)
+        _unmark(made)
         if etree.tostring(mine, method="c14n") != etree.tostring(made, method="c14n"):
             return _first_difference(mine, made)
     except etree.XMLSyntaxError as err:
@@ -162,7 +165,6 @@ def lost_edit(edited: bytes, result: Result, options: ConvertOptions, prefix: st
         return f"it has no canonical form ({err})"
     except anchor.TextMismatch as err:
         return str(err)
-    document = result.conversion.document
     made_readings = _readings(anchor.marks(result.tree, body))
     tool = made_readings
     if any(d.document == document.header.article_id for d in options.decisions):
@@ -195,11 +197,10 @@ _PLAIN_READING = {"resp", "cert"}
 """The attributes of a `<corr>` that the reading comparison covers."""
 
 
-def _unmarked(data: bytes) -> etree._ElementTree:
-    """A TEI file with each plain reading (`<choice>` of a `<sic>` and a `<corr>`, nothing else in
-    it, no other attribute or markup than `<lb/>`) replaced by its printed text: what is left is
-    what the file says besides its readings."""
-    tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
+def _unmark(tree: etree._ElementTree) -> None:
+    """Replace each plain reading of a TEI document (`<choice>` of a `<sic>` and a `<corr>`, nothing
+    else in it, no other attribute or markup than `<lb/>`) by its printed text: what is left is
+    what the document says besides its readings."""
     for choice in list(tree.getroot().iter(tei("choice"))):
         parts = list(choice)
         if (choice.attrib or choice.text or len(parts) != 2 or parts[0].tag != tei("sic")
@@ -208,7 +209,6 @@ def _unmarked(data: bytes) -> etree._ElementTree:
                 or any(child.tag != tei("lb") or child.attrib or len(child) for part in parts for child in part)):
             continue
         _replace_by_content(choice, parts[0])
-    return tree
 
 
 def _first_difference(mine: etree._ElementTree, made: etree._ElementTree) -> str:

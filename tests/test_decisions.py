@@ -329,10 +329,11 @@ def converted_seed(out: Path, options: ConvertOptions = ConvertOptions()) -> tup
 
 
 def hand_edited(path: Path, *edits) -> None:
-    """The TEI file at `path` edited in place by each of `edits` (functions of its tree)."""
+    """The TEI file at `path` edited by each of `edits` (functions of its tree that change it, or
+    return a changed copy)."""
     tree = parse_tei(path)
     for edit in edits:
-        edit(tree)
+        tree = edit(tree) or tree
     path.write_bytes(serialize(tree))
 
 
@@ -411,10 +412,7 @@ def test_a_hand_edit_the_decisions_do_not_carry_keeps_the_file_and_is_not_checke
         seed_folder, tmp_path, monkeypatch, edits, lost):
     out = Path(shutil.copytree(seed_folder, tmp_path / "out"))
     target = out / f"{SEED.stem}.xml"
-    tree = parse_tei(target)
-    for edit in edits:
-        tree = edit(tree) or tree
-    target.write_bytes(serialize(tree))
+    hand_edited(target, *edits)
     edited = target.read_bytes()
     decided = ConvertOptions(decisions=harvested(target))
     status, warnings = converted_seed(out, decided)
