@@ -2,7 +2,8 @@
 
 Every body character is emitted once, in order: container elements take only their children,
 all others take the body text of their range (the export's line-start markers excepted), with
-suspected OCR errors as choice/sic/corr, unreadable OCR regions as `<unclear>` and line breaks inside a part as `<lb/>`. This is the
+suspected OCR errors as choice/sic/corr, unreadable OCR regions as `<unclear>` and line breaks inside a part as `<lb/>`
+(an image's description, where TEI allows text and `<choice>` only, keeps them as text). This is the
 no-loss guarantee by construction, for a structure that covers the body: check_coverage says
 whether one does (the letters step's may not; structure.build_structure's always does), and a
 suspect is only marked where its `sic` is exactly the body's text.
@@ -10,7 +11,7 @@ suspect is only marked where its `sic` is exactly the body's text.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from lxml import etree
 
@@ -20,6 +21,9 @@ from .layout import NEWLINE_INDENTS, lay_out
 from .notes import NOTE_HOLDERS
 from .vocab import CLARK, CONTAINERS, OCR_RESP_ID, root, sub, tei
 
+LIMITED = frozenset({"figDesc"})
+"""Leaves whose content TEI limits to text and phrase-level editorial elements (macro.limitedContent):
+suspects are marked as `<choice>` there, but line breaks and unclear regions stay text."""
 TEXT_BODY_DEPTH = 2
 """Nesting level of `<body>` in the document (TEI > text > body), for indentation."""
 _MARKER_MAX = 5
@@ -147,6 +151,8 @@ class _Renderer:
             self.leaf += 1
             if tag == "graphic":
                 child_element.set("url", self.markers.strip(start, end))
+            elif tag in LIMITED:
+                self._marked_text(child_element, start, end, _add_string)
             elif notes:
                 self._fill_mixed(child_element, child, notes)
             elif children or marked and not self._plain(start, end):
@@ -207,18 +213,21 @@ class _Renderer:
             position = region_end
         self._marked_text(element, position, end)
 
-    def _marked_text(self, element: etree._Element, start: int, end: int) -> None:
-        """Append body[start:end] to a leaf-like element, markers left out and suspects marked."""
+    def _marked_text(self, element: etree._Element, start: int, end: int,
+                     append: Callable[[etree._Element, str], None] | None = None) -> None:
+        """Append body[start:end] to a leaf-like element, markers left out and suspects marked; the
+        text between them with `append` (default: line breaks as `<lb/>`)."""
+        append = append or self._append_text
         position = start
         for suspect in self._suspects_in(start, end):
             suspect_end = suspect.offset + len(suspect.sic)
             if (suspect_end > end or suspect.offset < position or self.markers.any_in(suspect.offset, suspect_end)
                     or self.body[suspect.offset:suspect_end] != suspect.sic):
                 continue
-            self._append_text(element, self.markers.strip(position, suspect.offset))
+            append(element, self.markers.strip(position, suspect.offset))
             _mark(element, suspect)
             position = suspect_end
-        self._append_text(element, self.markers.strip(position, end))
+        append(element, self.markers.strip(position, end))
 
     def _plain(self, start: int, end: int) -> bool:
         """No marker, suspect or unclear region in [start, end): the text there is the body slice as it stands."""

@@ -282,6 +282,31 @@ def test_byline_dateline_signature_figure_and_quotation():
     assert xpath(figure, "t:figDesc/text()") == ["审判英国国王查理一世"]
 
 
+def test_an_image_description_holds_text_and_readings_only(tmp_path):
+    """figDesc takes what tei_all allows there (macro.limitedContent): OCR readings as <choice>, but
+    no <lb/> or <unclear>, so its line breaks and unreadable runs stay text. A description over two
+    lines made an output the schema refused (exit 1, "please report it")."""
+    from tei.body import build_text
+    from tei.model import Cert, Node, Structure, Suspect, Unclear
+
+    body = "https://example.org/a.png\n\n审判英国\n国王查理一世"
+    start = body.index("审")
+    figure = Node("figure", 0, len(body), children=(Node("graphic", 0, start - 2), Node("figDesc", start, len(body))))
+    text = build_text(body, Structure((Node("div", 0, len(body), children=(figure,)),)),
+                      suspects=[Suspect(body.index("一"), "一", "二", Cert.LOW)], unclear=[Unclear(start, 2, "illegible")])
+    [desc] = xpath(text, "//t:figDesc")
+    assert desc.text == "审判英国\n国王查理" and xpath(desc, "t:choice/t:sic/text() | t:choice/t:corr/text()") == ["一", "二"]
+    assert xpath(desc, "t:*[not(self::t:choice)]") == [] and desc[-1].tail == "世"
+
+    data = json.loads(find("2096641adc").read_bytes())
+    data["parts"][1]["text"] = "审判英国\n国王查理一世"
+    article = tmp_path / "2096641adc.json"
+    article.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tree = parse_tei(serialize(convert_file(article).tree))  # with OCR marking; valid, or it raises
+    [desc] = xpath(tree, "//t:figDesc[1]")[:1]
+    assert "".join(desc.itertext()).startswith("审判英国\n国王") and xpath(desc, "t:lb") == []
+
+
 def test_an_empty_part_makes_no_element():
     tree, _ = converted(find("742243a9c0"))
     assert xpath(tree, "//t:body//*[not(node()) and not(self::t:lb) and not(self::t:graphic)]") == []
