@@ -46,7 +46,7 @@ EXPORT = """id: page-test
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session, not module: pytest may run this module's tests apart
 def chosen(corpus, corpus_conversions) -> list[str]:
     """The three smallest documents with at least four readings of the tool, by stem."""
     counts = {stem: parse_tei(c.data).getroot().xpath("count(//t:choice)", namespaces={"t": TEI_NS})
@@ -129,7 +129,7 @@ def review_on_the_page(browser, downloads: Path, page: Path) -> tuple[Path, str]
     return saved, run
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once: a second review of the same document could save under the same name
 def page_decisions(browser, downloads, chosen, corpus, tmp_path_factory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("page")
     page = folder / "review.html"
