@@ -14,13 +14,13 @@ Each candidate is described by FEATURES: how it changes the log probability of i
 characters after it under a character 4-gram model of the archive's clean text (tei.charlm), how
 often the OCR made that confusion and where the candidate came from. A logistic score over them
 (tei/data/ocr_model.json, fitted on synthetic errors in held-out archive text, not on the dev gold)
-accepts the best candidate of a position when it reaches the threshold, lowered or raised by the
-document's own error density. Errors come in runs (阶毅致人 -> 阶级敌人), so accepted readings are
+accepts the best candidate of a position when it reaches the threshold, raised in a document with
+fewer errors than the model's synthetic text and lowered, by a gain, in one with more. Errors come in runs (阶毅致人 -> 阶级敌人), so accepted readings are
 put in and their neighbours scored again; at the end a reading in a run is taken back when the
 printed character reads as well with its corrected neighbours (战裁 -> 战线, not 路线). One scan
 repeats its misreadings, so after the first pass a pair accepted n times elsewhere in the body adds
-repeat_bonus × ln(1 + n) to its score everywhere else. That bonus, a raise of the threshold and a
-gain on the density shift are set on the dev gold and reported leave-one-document-out
+repeat_bonus × ln(1 + n) to its score everywhere else. That bonus, a raise of the threshold and the
+gain on its lowering are set on the dev gold and reported leave-one-document-out
 (tei/data/ocr_calibration.json).
 
 Runs where nearly every character is improbable (OCR garbage, as at the end of a stencil copy) are
@@ -248,8 +248,8 @@ def marks_with(body: str, model: OcrModel, table: CandidateTable, protected: tup
     for n in range(PASSES):
         best = _best(scan, model, table, cps, todo, _bonus(model, seen, bias))
         if n == 0:
-            threshold -= model.density_gain * _density_shift(
-                body, int((best[1] >= threshold).sum()), model.flag_rate)
+            shift = _density_shift(body, int((best[1] >= threshold).sum()), model.flag_rate)
+            threshold -= shift * (model.density_gain if shift > 0 else 1.0)
         cands, score = best
         keep = score >= threshold
         if not keep.any():
@@ -463,7 +463,8 @@ def _density_shift(body: str, flagged: int, base: float) -> float:
 
     The model was fitted at one error density; a document's own density (smoothed towards that
     one by DENSITY_PRIOR_CHARS characters) moves the prior odds of an error, so the threshold moves
-    by the log ratio, within ±DENSITY_SHIFT_MAX (then times the model's density_gain).
+    by the log ratio, within ±DENSITY_SHIFT_MAX. A lowering (a denser document) is then multiplied
+    by the model's density_gain; a raise (a quieter document) is kept whole.
     """
     rate = (flagged + DENSITY_PRIOR_CHARS * base) / (len(CJK.findall(body)) + DENSITY_PRIOR_CHARS)
     return float(np.clip(np.log(rate / base), -DENSITY_SHIFT_MAX, DENSITY_SHIFT_MAX))

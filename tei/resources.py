@@ -79,7 +79,8 @@ class OcrModel:
         flag_rate: share of CJK characters flagged at the threshold in the model's synthetic test text.
         repeat_bonus: added to a candidate's score times ln(1 + n), n = how often the first pass
             accepted the same pair elsewhere in the body (one scan repeats its misreadings).
-        density_gain: factor on the threshold's shift with the document's error density.
+        density_gain: factor on the lowering of the threshold in a document denser in errors than the
+            model's synthetic text (the raise in a quieter one is kept whole).
     """
 
     features: tuple[str, ...]

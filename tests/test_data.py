@@ -92,6 +92,7 @@ def test_ocr_calibration_reports_leave_one_document_out() -> None:
     assert {"threshold_raise", "repeat_bonus", "density_gain"} <= raw.keys()
     lodo = raw["leave_one_document_out"]
     assert lodo["gold"] == 1556 and lodo["precision"] >= 0.95
+    assert raw["clean_per_1000"] <= 0.2
 
 
 def test_ocr_model_matches_the_features() -> None:

@@ -237,13 +237,13 @@ def test_ocr_sheet_from_folders_and_stdin_is_a_decisions_file(tmp_path):
     assert sheet.returncode == 0
     lines = sheet.stdout.decode().splitlines()
     assert lines[0] == "\t".join(COLUMNS) and lines.count(lines[0]) == 1
-    assert lines[1] == "other\t31\t致中国共产党中央\t姿黄\t会毛泽东同志\\n\\n\t委员\tlow\t\t\t"
+    assert lines[1] == "other\t46\t志\\n\\n亲爱的同志\t门\t，\\n\\n最近以来，\t们\tlow\t\t\t"
     suspects = len(find_suspects(SEED_BODY))
     assert len(lines) == 1 + 2 * suspects and sheet.stderr.decode().strip() == f"{2 * suspects} suspected OCR error(s) in 2 file(s)"
     assert parse(sheet.stdout.decode()) == []  # nothing decided yet
     filled = [re.sub(r"\t\t\t$", "\treject\t\t张三", line) if i == 2 else line for i, line in enumerate(lines)]
     [decision] = parse("\n".join(filled) + "\n")
-    assert (decision.document, decision.offset, decision.sic, decision.proposed) == ("other", 46, "门", "们")
+    assert (decision.document, decision.offset, decision.sic, decision.proposed) == ("other", 159, "识", "议")
     (tmp_path / "none").mkdir()
     empty = tei("ocr", str(tmp_path / "none"))
     assert empty.returncode == 2 and "no .txt files or articles of the archive" in empty.stderr.decode()

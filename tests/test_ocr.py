@@ -20,7 +20,7 @@ from tei.reader import read_export
 # Floors, (precision, recall, correction right) on the OCR gold and flags per 1000 characters of
 # clean text, at what the step reaches now (the tests print the figures; raise the floors when it
 # improves): on the full dev corpus (--corpus=../shared/corpus) and on the trimmed dev set.
-FULL_FLOORS, TRIMMED_FLOORS = (0.96, 0.72, 0.97), (0.96, 0.53, 0.98)
+FULL_FLOORS, TRIMMED_FLOORS = (0.96, 0.74, 0.97), (0.95, 0.59, 0.98)
 FULL_MAX_CLEAN_PER_1000, TRIMMED_MAX_CLEAN_PER_1000 = 0.25, 0.25
 
 
@@ -103,6 +103,26 @@ def test_repeat_bonus_raises_pairs_accepted_elsewhere() -> None:
             abs(a - at) < 4 for a, _s, _c in new - {(at, sic, corr)})
 
 
+def test_density_gain_scales_a_lowering_of_the_threshold_only(monkeypatch) -> None:
+    """A body denser in errors than the model's synthetic text has its threshold lowered by
+    density_gain × its shift; a quieter one has it raised by the whole shift, whatever the gain."""
+    import dataclasses
+
+    from tei import ocr
+    from tei.resources import ocr_model, protected_terms
+
+    body, model = body_of(SEED), ocr_model()
+
+    def marks(shift: float, gain: float) -> int:
+        monkeypatch.setattr(ocr, "_density_shift", lambda *_args: shift)
+        return len(ocr.marks_with(body, dataclasses.replace(model, density_gain=gain), ocr.candidate_table(()),
+                                  protected_terms()).suspects)
+
+    level = marks(0.0, 1.0)
+    assert marks(2.0, 0.0) == level < marks(2.0, 0.5) < marks(2.0, 1.0)
+    assert marks(-2.0, 0.0) == marks(-2.0, 1.0) < level
+
+
 def test_gold_figures(corpus, corpus_outputs) -> None:
     """Character-level detection precision/recall and correction accuracy on ocr_gold.jsonl."""
     totals = [0, 0, 0, 0, 0]  # gold, flagged, hit, corrections proposed, corrections right
@@ -151,16 +171,16 @@ def test_cli_ocr(tmp_path: Path) -> None:
     result = runner.invoke(main, ["ocr", str(SEED)])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:2] == [
-        f"{SEED}:12:32: 姿黄 -> 委员 [low] …致中国共产党中央[姿黄]会毛泽东同志⏎⏎…",
-        f"{SEED}:14:6: 门 -> 们 [low] …志⏎⏎亲爱的同志[门]，⏎⏎最近以来，…"]
+        f"{SEED}:14:6: 门 -> 们 [low] …志⏎⏎亲爱的同志[门]，⏎⏎最近以来，…",
+        f"{SEED}:16:110: 识 -> 议 [medium] …分歧，对莫斯科会[识]的宣言和声明的基…"]
     result = runner.invoke(main, ["ocr", "--format", "json", str(SEED)])
     report = json.loads(result.stdout)
-    assert report["file"] == str(SEED) and report["suspects"][1]["offset"] == 46
+    assert report["file"] == str(SEED) and report["suspects"][0]["offset"] == 46
     assert len(report["suspects"]) == len(find_suspects(body_of(SEED)))
     user = tmp_path / "mine.txt"
     user.write_text("# names\n同志门\n", encoding="utf-8")
     result = runner.invoke(main, ["ocr", "--format", "json", "--user-file", str(user), str(SEED)])
-    assert json.loads(result.stdout)["suspects"][1]["offset"] == 159
+    assert json.loads(result.stdout)["suspects"][0]["offset"] == 159
     user.write_text("ab\t作\n", encoding="utf-8")
     result = runner.invoke(main, ["ocr", "--user-file", str(user), str(SEED)])
     assert result.exit_code == 2 and "mine.txt:1: expected wrong<TAB>right" in result.output
