@@ -422,6 +422,21 @@ def test_a_salutation_after_a_signed_letter_starts_the_next_one():
     assert len(corresp(tree)) == 3
 
 
+def test_a_reading_in_the_place_of_a_dateline_is_marked_there():
+    """A reading inside a dateline's placeName (a reviewer's here; the OCR step's, 于廷安 -> 延安, the
+    same way) is a <choice> in the placeName, as tei_all allows: the project schema refused it, and
+    the file was not written ("please report it")."""
+    from tei.decisions import Action, decide
+
+    document = read_export(TUNE / "db89fdbb13__CCRD-dayuejin.txt")
+    at = document.body.rindex("于内江") + 1
+    added = decide(document.header.article_id, document.body, at, "内", Action.ADD, "肉", "王五")
+    result = convert_document(document, ConvertOptions(ocr=False, decisions=(added,)))
+    place = xpath(result.tree, "//t:closer/t:dateline/t:placeName")[-1]
+    assert xpath(place, "t:choice/t:sic/text() | t:choice/t:corr/text()") == ["内", "肉"]
+    assert xpath(place, "string()") == "内肉江" and xpath(place, "t:choice/t:corr/@cert") == ["high"]
+
+
 def test_footnotes_in_the_middle_of_a_letter_are_notes_of_its_body():
     """给冯玉祥的信: footnotes [1]–[3] printed between the body's paragraphs, the body going on after
     them: notes where they stand (tei/notes.py); the letter keeps its opener and closer."""
