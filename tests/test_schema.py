@@ -693,3 +693,65 @@ def test_every_assert_has_a_documented_code():
     header = text.split("-->", 1)[0]
     assert all(code in header for code in codes)
     assert {code for _, _, case_codes in SCHEMATRON_CASES for code in case_codes} == set(codes)
+
+
+def test_every_leaf_the_renderer_makes_holds_a_reading_a_line_break_and_an_unreadable_run(seed_result, project_rng, tei_all):
+    """Wherever in the body a reading, a line break or an unreadable run (OCR garbage) falls, the
+    TEI is valid against the project schema and tei_all: each leaf the structure can make gets all
+    three (an image's description keeps the last two as text, as TEI asks). A reading in a figDesc
+    or a dateline's placeName once made a file the converter refused to write."""
+    from tei.body import build_text
+    from tei.model import Node, Structure, Suspect, Unclear
+
+    leaf_text = "甲乙\n丙丁戊己"
+    body, suspects, unclear = "", [], []
+
+    def leaf(tag: str, attrs: tuple = (), inner: tuple[str, ...] = ()) -> Node:
+        """A leaf over a new piece of the body: a reading of its 2nd character, a line break, an
+        unreadable run over its 5th and 6th; `inner` tags children over its first and last two (the
+        run cut by the second)."""
+        nonlocal body
+        start = len(body) + 2 if body else 0
+        body += ("\n\n" if body else "") + leaf_text
+        suspects.append(Suspect(start + 1, "乙", "已", Cert.LOW))
+        unclear.append(Unclear(start + 4, 2, "illegible"))
+        spans = ((start, start + 2), (start + 5, start + 7))
+        children = tuple(Node(tag, a, b, (("when", "1963-11-29"),) if tag == "date" else ())
+                         for tag, (a, b) in zip(inner, spans))
+        return Node(tag, start, len(body), attrs, children)
+
+    def dateline() -> Node:
+        return leaf("dateline", inner=("date", "placeName"))
+
+    def figure() -> Node:
+        nonlocal body
+        start = len(body) + 2
+        body += "\n\nhttps://example.org/a.png"
+        graphic = Node("graphic", start, len(body))
+        description = leaf("figDesc")
+        return Node("figure", start, description.end, children=(graphic, description))
+
+    div_children = (leaf("head"), Node("opener", 0, 0, children=(leaf("salute"), leaf("byline"), dateline())),
+                    leaf("byline"), dateline(), leaf("p"), leaf("quote"), leaf("ab", (("type", "ornament"),)),
+                    figure(), Node("closer", 0, 0, children=(leaf("salute"), leaf("signed"), dateline())),
+                    Node("postscript", 0, 0, children=(leaf("p"), Node("closer", 0, 0, children=(leaf("signed"),)))))
+    div_children = tuple(_spanned(node) for node in div_children)
+    structure = Structure((Node("div", 0, len(body), (("type", "letter"),), div_children),))
+    tree = copy.deepcopy(seed_result.tree)
+    root = tree.getroot()
+    root.replace(root.find(f"{{{TEI_NS}}}text"), build_text(body, structure, suspects, unclear=unclear))
+    tree = parse_tei(etree.tostring(tree, encoding="utf-8"))
+    assert project_rng.validate(tree), project_rng.error_log.last_error
+    assert tei_all.validate(tree), _first_error(tei_all)
+    assert len(xpath(tree, "//t:text//t:choice")) == len(suspects)
+    assert xpath(tree, "//t:figDesc/t:*[not(self::t:choice)]") == []
+    assert {etree.QName(e.getparent()).localname for e in xpath(tree, "//t:text//t:choice")} >= {
+        "head", "salute", "byline", "date", "p", "quote", "ab", "figDesc", "signed"}
+
+
+def _spanned(node):
+    """A container node with the span of its children (built before its children, it had none)."""
+    if not node.children:
+        return node
+    children = tuple(_spanned(child) for child in node.children)
+    return node._replace(start=children[0].start, end=children[-1].end, children=children)
