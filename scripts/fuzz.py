@@ -1,13 +1,15 @@
 """Fuzz `tei convert` (and what reads its output back) and check the contract of issue #16.
 
-    python scripts/fuzz.py [--cases 4000] [--ocr-every 10] [--corpus ../shared/corpus] [--time-limit 120]
+    python scripts/fuzz.py [--cases 4000] [--articles 1000] [--ocr-every 10] [--corpus ../shared/corpus]
+                           [--archive ../shared/archive-sample] [--time-limit 120]
 
 1. In-process: `--cases` inputs, half of them mutants of the corpus's exports, half generated from
    scratch (tests/fuzz.py says how), each converted (OCR marking on for every `--ocr-every`-th) in a
    worker process with a time limit, and judged by tests/fuzz.check: rejected with one line, or
    converted valid (project schema and tei_all) and lossless, and read back by totext and preview;
    never a crash, a hang (past `--time-limit` seconds), a document the converter could not make
-   valid, a loss.
+   valid, a loss. Then `--articles` mutants of the archive's JSON articles (tests/fuzz.mutate_article),
+   held to the same contract.
 2. The whole command: every 10th case as a file of one folder, `tei convert DIR -o OUT --jobs 2
    --no-ocr` in a new process: exit 0 or 1, no traceback, every rejection printed once, outputs for
    exactly the converted cases, `tei validate OUT` exit 0; run again, every output up to date.
@@ -33,11 +35,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from fuzz import FAILURES, Verdict, check, generate, mutate  # noqa: E402
+from fuzz import FAILURES, Verdict, check, check_article, generate, mutate, mutate_article  # noqa: E402
 from tei import ConvertOptions  # noqa: E402
 from tei.worker import TimedWorker, WorkerError  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_ARCHIVE = ROOT.parent / "shared" / "archive-sample"
+SOURCES = ("mutant", "generated", "article")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
@@ -49,31 +53,40 @@ def case(seed: int, exports: list[Path]) -> tuple[str, bytes]:
     return "generated", generate(rng)
 
 
+def article_case(seed: int, articles: list[Path]) -> bytes:
+    """The input of article case `seed`: a mutant of one of the archive's JSON articles."""
+    rng = random.Random(seed)
+    return mutate_article(articles[rng.randrange(len(articles))].read_bytes(), rng)
+
+
 def _check(data: bytes, name: str, ocr: bool) -> Verdict:
-    return check(data, name, ConvertOptions(ocr=ocr))
+    judge = check_article if name.endswith(".json") else check
+    return judge(data, name, ConvertOptions(ocr=ocr))
 
 
-def in_process(args: argparse.Namespace, exports: list[Path]) -> tuple[collections.Counter, list[str], dict[str, str]]:
-    """Counts by (source, kind), the failures, and the verdict of every 10th case (for whole_command)."""
+def in_process(args: argparse.Namespace, exports: list[Path],
+               articles: list[Path]) -> tuple[collections.Counter, list[str], dict[str, str]]:
+    """Counts by (source, kind), the failures, and the verdict of every 10th export case (for whole_command)."""
     counts: collections.Counter = collections.Counter()
     failures: list[str] = []
     verdicts: dict[str, str] = {}
+    inputs = [(seed, *case(seed, exports), f"case{seed}.txt") for seed in range(args.cases)]
+    inputs += [(seed, "article", article_case(seed, articles), f"article{seed}.json") for seed in range(args.articles)]
     with TimedWorker(_check, args.time_limit) as worker:
-        for seed in range(args.cases):
-            source, data = case(seed, exports)
+        for done, (seed, source, data, name) in enumerate(inputs, start=1):
             ocr = seed % args.ocr_every == 0
             try:
-                verdict = worker(data, f"case{seed}.txt", ocr) or Verdict("hang", f"over {args.time_limit} s")
+                verdict = worker(data, name, ocr) or Verdict("hang", f"over {args.time_limit} s")
             except WorkerError as err:
                 verdict = Verdict("crash", str(err).strip().splitlines()[-1])
             counts[source, verdict.kind] += 1
             counts["ocr", verdict.kind] += ocr
-            if seed % 10 == 0:
+            if seed % 10 == 0 and source != "article":
                 verdicts[f"case{seed}"] = verdict.kind
             if verdict.kind in (*FAILURES, "hang"):
-                failures.append(f"case {seed} ({source}{', OCR' if ocr else ''}): {verdict.kind}: {verdict.detail}")
-            if (seed + 1) % 500 == 0:
-                print(f"  {seed + 1} cases …", flush=True)
+                failures.append(f"{name} ({source}{', OCR' if ocr else ''}): {verdict.kind}: {verdict.detail}")
+            if done % 500 == 0:
+                print(f"  {done} cases …", flush=True)
     return counts, failures, verdicts
 
 
@@ -167,19 +180,22 @@ def hostile_tei() -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=4000)
+    parser.add_argument("--articles", type=int, default=1000, help="cases made from the archive's JSON articles")
     parser.add_argument("--ocr-every", type=int, default=10, help="OCR marking on for every K-th case")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else ROOT / "tests" / "data" / "corpus")
+    parser.add_argument("--archive", type=Path,
+                        default=DEFAULT_ARCHIVE if DEFAULT_ARCHIVE.is_dir() else ROOT / "tests" / "data" / "archive")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds a case may take before it is a hang")
     args = parser.parse_args()
-    exports = sorted(args.corpus.glob("*.txt"))
+    exports, articles = sorted(args.corpus.glob("*.txt")), sorted(args.archive.glob("**/*.json"))
     started = time.perf_counter()
-    print(f"{args.cases} cases (mutants of {len(exports)} exports of {args.corpus}, and generated), OCR on every "
-          f"{args.ocr_every}th", flush=True)
-    counts, failures, verdicts = in_process(args, exports)
+    print(f"{args.cases} cases (mutants of {len(exports)} exports of {args.corpus}, and generated) and {args.articles} "
+          f"mutants of {len(articles)} articles of {args.archive}, OCR on every {args.ocr_every}th", flush=True)
+    counts, failures, verdicts = in_process(args, exports, articles)
     kinds = sorted({kind for (_, kind) in counts})
-    for source in ("mutant", "generated", "ocr"):
+    for source in (*SOURCES, "ocr"):
         print(f"  {source:9s} " + ", ".join(f"{kind} {counts[source, kind]}" for kind in kinds))
-    print("  contract: " + ", ".join(f"{kind} {sum(counts[s, kind] for s in ('mutant', 'generated'))}"
+    print("  contract: " + ", ".join(f"{kind} {sum(counts[s, kind] for s in SOURCES)}"
                                      for kind in ("crash", "hang", "unmade", "invalid", "lossy", "bad-message")))
     failures += whole_command(args, exports, verdicts)
     failures += hostile_tei()

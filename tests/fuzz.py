@@ -8,6 +8,10 @@ Two sources of inputs, both driven by a `random.Random` so that a case is its se
 - `generate(rng)`: exports made from scratch: random header values and a body of headings,
   quotations, paragraphs, letter parts (salutations, closings, signatures, Chinese dates),
   ornaments and stray characters.
+- `mutate_article(article, rng)`: an article of the archive's JSON changed the ways the export's
+  text cannot be: parts of any type (and unknown ones) in any order, images without or with a
+  description, descriptions, place names and dates over several lines or with OCR garbage in them,
+  values of the wrong JSON type, footnotes pointing anywhere, broken JSON.
 
 `check(data, name, options)` converts one input in this process and gives its Verdict:
 - an input the converter rejects must be rejected with one line `name:line: message` (an
@@ -20,20 +24,26 @@ Two sources of inputs, both driven by a `random.Random` so that a case is its se
   `<text>` holds the body (corr set aside, line-start markers aside), `<abstract>` the description,
   and every header value is in `<teiHeader>`; `tei totext` and `tei preview` read it back.
 
+`check_article(data, name, options)` holds an article to the same contract, its loss measured
+against the body the archive's reader makes of it (tei.archive).
+
 scripts/fuzz.py runs thousands of these (and the whole `tei convert` command over them);
 tests/test_fuzz.py a few, as a property test of the suite.
 """
 from __future__ import annotations
 
+import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
 
-from independent import body_core, text_reading
-from tei import ConvertOptions, convert_bytes, serialize
+from independent import body_core, core, text_reading
+from tei import ConvertOptions, Result, convert_bytes, convert_document, serialize
+from tei.archive import HEADING_LEVELS, PART_KINDS, parse_article
 from tei.errors import InputError, InvalidOutput, TeiError
 from tei.preview import render_html
 from tei.reader import NOT_XML, parse_export
@@ -275,9 +285,21 @@ def _tei_all():
 
 
 def check(data: bytes, name: str, options: ConvertOptions = ConvertOptions(ocr=False)) -> Verdict:
-    """Convert `data` in this process and judge the result (see the module's docstring)."""
+    """Convert `data`, an export, in this process and judge the result (see the module's docstring)."""
+    return _judge(lambda: convert_bytes(data, name, options), name, lambda tree: _loss(data, name, tree))
+
+
+def check_article(data: bytes, name: str, options: ConvertOptions = ConvertOptions(ocr=False)) -> Verdict:
+    """Convert `data`, an article of the archive's JSON named `name` (`<id>.json`), and judge it as
+    check judges an export."""
+    article_id = name.rsplit(".", 1)[0]
+    return _judge(lambda: convert_document(parse_article(data, name, article_id), options), name,
+                  lambda tree: _article_loss(data, name, article_id, tree))
+
+
+def _judge(convert: Callable[[], Result], name: str, loss: Callable[[etree._ElementTree], str]) -> Verdict:
     try:
-        result = convert_bytes(data, name, options)
+        result = convert()
     except InvalidOutput as err:
         return Verdict("unmade", str(err))
     except TeiError as err:
@@ -293,9 +315,9 @@ def check(data: bytes, name: str, options: ConvertOptions = ConvertOptions(ocr=F
         findings, _ = check_tree(tree, name, _tei_all())
         if findings:
             return Verdict("invalid", f"tei_all: {findings[0].code} {findings[0].message} (line {findings[0].line})")
-        loss = _loss(data, name, tree)
-        if loss:
-            return Verdict("lossy", loss)
+        lost = loss(tree)
+        if lost:
+            return Verdict("lossy", lost)
         to_text(tree)
         render_html(tree)
     except Exception as err:  # noqa: BLE001
@@ -326,3 +348,86 @@ def _loss(data: bytes, name: str, tree: etree._ElementTree) -> str:
               *header.tags, *header.book_author.split(",")]  # lists by their entries: "," separates them
     missing = [value for value in values if _core(value) not in header_text]
     return f"header values missing from teiHeader: {missing[:3]!r}" if missing else ""
+
+
+def _article_loss(data: bytes, name: str, article_id: str, tree: etree._ElementTree) -> str:
+    """What the conversion of an article lost, "" when nothing: its parts' text, read from the JSON
+    (a part that is not an object is its text; a number's text is its decimal form, any other
+    non-string none)."""
+    document = parse_article(data, name, article_id)
+    parts = json.loads(data.decode("utf-8-sig"))["parts"]
+    if text_reading(tree.getroot()) != "".join(_part_core(part) for part in parts):
+        return "<text> is not the parts' text"
+    abstract = "".join(tree.xpath("//*[local-name()='abstract']//text()"))
+    if _core(abstract) != _core(document.description):
+        return "<abstract> is not the description"
+    header_text = _core("".join(tree.getroot()[0].itertext()))
+    values = [document.header.article_id, document.header.title, *document.header.dates, *document.header.authors]
+    missing = [value for value in values if _core(value) not in header_text]
+    return f"header values missing from teiHeader: {missing[:3]!r}" if missing else ""
+
+
+def _part_core(part: object) -> str:
+    text = (part if isinstance(part, dict) else {"text": part}).get("text")
+    return core(text if isinstance(text, str) else str(text) if isinstance(text, (int, float)) else "")
+
+
+# ----------------------------------------------------------------------------------------------
+# Articles of the archive's JSON
+
+_TYPES = (*HEADING_LEVELS, *PART_KINDS, "paragraph", "paragraph", "unknown", "")
+_URLS = ("https://raw.githubusercontent.com/banned-historical-archives/x/main/a.png", "images/a.png", "a b.png",
+         "https://example.org/<&>.png", "")
+_GARBAGE = "颜庑┍沂录院笕宋抟颜庑沂录院笕宋抟"
+
+
+def _part_text(rng: random.Random) -> str:
+    """A part's text: ordinary, over several lines, with garbage, odd characters, a date or a place."""
+    pieces = [_text(rng, rng.randint(0, 30))]
+    for _ in range(rng.randint(0, 3)):
+        pieces.append(rng.choice(["\n", "\n\n", _GARBAGE, rng.choice(_ODD), rng.choice(_CN_DATES),
+                                  "于延安", "于廷安", "北京，", rng.choice(_URLS), _text(rng, 8)]))
+    return "".join(pieces)
+
+
+def _random_part(rng: random.Random) -> dict:
+    kind = rng.choice(_TYPES)
+    return {"type": kind, "text": rng.choice(_URLS) if kind == "image" and rng.random() < 0.8 else _part_text(rng)}
+
+
+def _odd_value(rng: random.Random) -> object:
+    return rng.choice([None, 0, -1, 1.5, True, "", " ", [], {}, ["甲", 1], {"a": "b"}, "x" * 300, _part_text(rng)])
+
+
+def mutate_article(data: bytes, rng: random.Random, rounds: int | None = None) -> bytes:
+    """An article of the archive's JSON changed `rounds` times (1–4 by default), or broken as bytes."""
+    article = json.loads(data.decode("utf-8"))
+    parts = article.setdefault("parts", [])
+    for _ in range(rounds or rng.randint(1, 4)):
+        operation = rng.randrange(9)
+        at = rng.randrange(len(parts) + 1)
+        if operation == 0:
+            parts.insert(at, _random_part(rng))
+        elif operation == 1:  # an image and its description, as the archive writes them
+            parts[at:at] = [{"type": "image", "text": rng.choice(_URLS)},
+                            {"type": "image_description", "text": _part_text(rng)}]
+        elif operation in (2, 3) and parts:
+            k = min(at, len(parts) - 1)
+            part = parts[k] if isinstance(parts[k], dict) else {"type": "paragraph", "text": ""}
+            parts[k] = {**part, "type": rng.choice(_TYPES)} if operation == 2 else {**part, "text": _part_text(rng)}
+        elif operation == 4 and parts:
+            del parts[min(at, len(parts) - 1)]
+        elif operation == 5:
+            article[rng.choice(["title", "authors", "dates", "is_range_date", "description", "alias", "origin",
+                                "page_start", "page_end"])] = _odd_value(rng)
+        elif operation == 6:
+            count = rng.randint(0, 3)
+            article["comments"] = [_part_text(rng) for _ in range(count)]
+            article["comment_pivots"] = [{"part_idx": rng.randint(-1, len(parts)), "offset": rng.randint(-1, 40),
+                                          "index": rng.randint(0, count + 1)} for _ in range(rng.randint(0, count + 1))]
+        elif operation == 7 and parts:
+            parts[min(at, len(parts) - 1)] = _odd_value(rng)
+        elif operation == 8:
+            rng.shuffle(parts)
+    out = json.dumps(article, ensure_ascii=rng.random() < 0.2).encode("utf-8")
+    return out[: rng.randrange(len(out))] if rng.random() < 0.05 else out
