@@ -64,11 +64,13 @@ REVERT_MARGIN = 2.0
 """A reading in a run of readings is taken back when the printed character, with the other
 readings in place, makes the text at most this much less likely (nats)."""
 DENSITY_PRIOR_CHARS = 3000
+"""A document's own error density is smoothed towards the model's with this many characters
+(_density_shift)."""
 DENSITY_SHIFT_MAX = 3.0
 USER_COUNT = 5
+"""Count given to a user confusion pair without one."""
 MAX_COUNT_DIGITS = 9
 """A user file's count has at most this many digits: it becomes a machine integer in the OCR table."""
-"""Count given to a user confusion pair without one."""
 GLYPH_COUNT = 1
 """Count given to a pair of visually similar characters the OCR was never seen to confuse, and to a
 reading the language model proposes: as rare as the rarest pair it was seen to confuse; the
