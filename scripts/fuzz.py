@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import itertools
 import os
 import random
 import re
@@ -70,8 +71,9 @@ def in_process(args: argparse.Namespace, exports: list[Path],
     counts: collections.Counter = collections.Counter()
     failures: list[str] = []
     verdicts: dict[str, str] = {}
-    inputs = [(seed, *case(seed, exports), f"case{seed}.txt") for seed in range(args.cases)]
-    inputs += [(seed, "article", article_case(seed, articles), f"article{seed}.json") for seed in range(args.articles)]
+    inputs = itertools.chain(((seed, *case(seed, exports), f"case{seed}.txt") for seed in range(args.cases)),
+                             ((seed, "article", article_case(seed, articles), f"article{seed}.json")
+                              for seed in range(args.articles)))  # made one at a time: a mutant can be long
     with TimedWorker(_check, args.time_limit) as worker:
         for done, (seed, source, data, name) in enumerate(inputs, start=1):
             ocr = seed % args.ocr_every == 0
