@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .model import Footnote, Node, PlacedFootnote, Structure
-from .vocab import CONTAINERS, NOTE_IN_TEXT, XML_ID
+from .vocab import CONTAINERS, DIV_BODY, DIV_BOTTOM, NOTE_IN_TEXT, XML_ID
 
 NOTE_HOLDERS = frozenset({"p", "head", "quote", "ab", "salute", "signed", "byline", "dateline", "docDate", "date"})
 """Elements a footnote may be written in (the project schema's and tei_all's content models)."""
@@ -182,11 +182,32 @@ class _PrintedNotes:
             # lines before a div's head are its leading salute, byline or dateline, never a note paragraph
             heads = [index for index, child in enumerate(node.children) if child.tag == "head"]
             leading = heads[-1] if heads and node.tag == "div" else 0
+            needed = self._needed_body(node) if node.tag == "div" else -1
             children = []
             for index, child in enumerate(node.children):
-                children.extend(self._rewrite_child(child, node.tag == "div" and index >= leading))
+                children.extend(self._rewrite_child(child, node.tag == "div" and leading <= index != needed))
             return node._replace(children=tuple(children))
         return node
+
+    def _needed_body(self, div: Node) -> int:
+        """The index of the paragraph of div that stays one, not a note, because TEI wants a body
+        part (vocab.DIV_BODY) or a division before the closing parts and it may be the only one
+        (a letter whose one paragraph before its closer is a footnote); -1 when there is none. The
+        last paragraph before the closing parts that could become a note is kept, when every other
+        part before them could too or is no body part."""
+        bottom = next((index for index, child in enumerate(div.children) if child.tag in DIV_BOTTOM), -1)
+        candidate = -1
+        for index, child in enumerate(div.children[:bottom] if bottom >= 0 else ()):
+            if child.tag == "div" or child.tag in DIV_BODY and not self._may_be_note(child):
+                return -1
+            if child.tag == "p":
+                candidate = index
+        return candidate
+
+    def _may_be_note(self, node: Node) -> bool:
+        """Whether the paragraph node could become one or more notes (the cheap test of _rewrite_child)."""
+        return node.tag == "p" and not node.children and (
+            self._may_hold_mark(node.start, node.end) or bool(_NUMBERED_NOTE.match(self.body, node.start, node.end)))
 
     def _rewrite_child(self, node: Node, in_div: bool) -> list[Node]:
         if node.tag in CONTAINERS:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from .cndates import find_cn_date
 from .model import DOCUMENT_TYPE_TAG, Document, Header, Node, Part, PartKind, SplitBody, Structure
+from .vocab import DIV_BODY, DIV_BOTTOM
 
 _PART_BREAK = re.compile(r"(\n[ \t\u3000]*\n)")
 # A line-start marker of the export: `#`…`####` + space for headings, `> ` for quotations.
@@ -114,7 +115,7 @@ def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
         else:
             layout.add_part(part_node(part))
         current = layout.current
-        children = current.children if current.begun and not current.closed and not layout.leading else None
+        children = current.children if current.has_body and not current.closed and not layout.leading else None
     return Structure(divs=layout.close())
 
 
@@ -134,6 +135,8 @@ class _OpenDiv:
         self.children: list[Node] = []
         self.begun = False
         """It has a part or a nested div: what comes at a div's top (head, opener, byline) no longer can."""
+        self.has_body = False
+        """It has a part TEI counts as body (DIV_BODY) or a nested div: a closer may follow."""
         self.closed = False
         """It has a closer: nothing but more of the closer can follow in it."""
 
@@ -187,7 +190,7 @@ class _Layout:
             self._leave_closed()
             if len(self.stack) == 1 and self.leading:
                 return self.current
-        self.current.begun = True
+        self.current.begun = self.current.has_body = True
         self.stack.append(_OpenDiv(level=level, attrs=(("type", "section"),)))
         self.leading = False
         return self.current
@@ -200,6 +203,7 @@ class _Layout:
                 self._open_section(_UNHEADED)
         self.current.children.append(node)
         self.current.begun = True
+        self.current.has_body = self.current.has_body or node.tag in DIV_BODY
         self.leading = False
 
     def add_heading(self, part: Part) -> None:
@@ -223,9 +227,9 @@ class _Layout:
 
     def add_signed(self, part: Part) -> None:
         """A signature: in a closer at the end of the open div (a paragraph where the div has no
-        part yet, which TEI wants before a closer)."""
+        body yet, which TEI wants before a closer)."""
         div = self.current
-        if not div.begun:
+        if not div.has_body:
             self.add_part(Node("p", part.start, part.end))
             return
         signed = Node("signed", part.start, part.end)
@@ -241,7 +245,6 @@ TOP_KINDS = frozenset((PartKind.SALUTE, PartKind.BYLINE, PartKind.DATELINE))
 """Typed parts that belong at the top of a div."""
 _TOP_TAGS = frozenset({"head", "opener", "byline", "dateline", "docDate"})
 _PART_TAGS = frozenset({"p", "quote", "ab", "note", "figure"})
-_BOTTOM_TAGS = frozenset({"closer", "signed", "postscript"})
 
 
 def place_typed_lines(document: Document, structure: Structure) -> Structure:
@@ -260,8 +263,8 @@ def place_typed_lines(document: Document, structure: Structure) -> Structure:
 
 
 def _place_lines(document: Document, div: Node, typed: dict[tuple[int, int], Part]) -> Node:
-    if any(child.tag in _BOTTOM_TAGS for child in div.children) and not any(
-            child.tag == "div" or child.tag in _PART_TAGS and (child.start, child.end) not in typed
+    if any(child.tag in DIV_BOTTOM for child in div.children) and not any(
+            child.tag == "div" or child.tag in DIV_BODY and (child.start, child.end) not in typed
             for child in div.children):
         # TEI wants a part before a closer: the last of the lines stays a paragraph
         last = next((child for child in reversed(div.children) if (child.start, child.end) in typed), None)

@@ -26,6 +26,12 @@ CONTAINERS = frozenset({"text", "front", "body", "back", "div", "opener", "close
 """TEI elements (local names) that hold only elements: their own text and tails are indentation.
 The body builder, totext and preview read a document's blocks through them."""
 
+DIV_BODY = frozenset({"p", "quote", "ab"})
+"""The parts TEI counts as a div's body (model.common): a closing part needs one of them or a nested
+div before it in its div; notes and figures (model.global) are not enough."""
+DIV_BOTTOM = frozenset({"closer", "signed", "postscript"})
+"""The closing parts of a div (model.divBottom as the converter makes them)."""
+
 
 class _ClarkNames(dict):
     """TEI local name -> Clark name (`p` -> `{http://www.tei-c.org/ns/1.0}p`), made on first use."""

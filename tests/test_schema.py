@@ -343,6 +343,29 @@ def test_structures_the_tool_never_makes(edit, project_rng):
     assert not project_rng.validate(tree)
 
 
+def _only_kept(tree, keep: str) -> None:
+    """The first letter without its body parts and divisions but the one matching `keep` (XPath
+    over its children, or '' for none)."""
+    div = xpath(tree, "//t:body/t:div[1]")[0]
+    kept = xpath(div, keep) if keep else []
+    for child in xpath(div, "t:p | t:quote | t:ab | t:div"):
+        if child not in kept:
+            div.remove(child)
+
+
+@pytest.mark.parametrize("keep, valid", [("", False), ("t:ab", True), ("t:div[1]", True), ("t:quote", True)],
+                         ids=["notes and a figure only", "an ornament line", "a division", "a quotation"])
+def test_a_closer_needs_a_body_part_or_a_division_before_it(keep, valid, project_rng, tei_all):
+    """As in tei_all's div: notes and figures (model.global) before a closer are not enough. 0.3.1
+    accepted them, and the converter wrote such letters (a footnote the only paragraph before the
+    signature) with exit 0."""
+    tree = rich_sample()
+    _only_kept(tree, keep)
+    assert xpath(tree, "//t:body/t:div[1]/t:note") and xpath(tree, "//t:body/t:div[1]/t:closer")
+    assert project_rng.validate(tree) is valid, _first_error(project_rng)
+    assert tei_all.validate(tree) is valid, _first_error(tei_all)
+
+
 # ----------------------------------------------------------------------------------------------
 # 3. Differential mutation test: the project schema accepts nothing tei_all rejects
 #
