@@ -1,14 +1,15 @@
 """Fuzz `tei convert` (and what reads its output back) and check the contract of issue #16.
 
-    python scripts/fuzz.py [--cases 4000] [--articles 1000] [--ocr-every 10] [--corpus ../shared/corpus]
-                           [--archive ../shared/archive-sample] [--time-limit 120]
+    python scripts/fuzz.py [--cases 4000] [--articles 1000] [--first 0] [--ocr-every 10]
+                           [--corpus ../shared/corpus] [--archive ../shared/archive-sample] [--time-limit 120]
 
 1. In-process: `--cases` inputs, half of them mutants of the corpus's exports, half generated from
    scratch (tests/fuzz.py says how), each converted (OCR marking on for every `--ocr-every`-th) in a
    worker process with a time limit, and judged by tests/fuzz.check: rejected with one line, or
    converted valid (project schema and tei_all) and lossless, and read back by totext and preview;
    never a crash, a hang (past `--time-limit` seconds), a document the converter could not make
-   valid, a loss. Then `--articles` mutants of the archive's JSON articles (tests/fuzz.mutate_article),
+   valid, a loss. Case k is made from seed `--first` + k, so the same command makes the same inputs
+   and another `--first` explores new ones. Then `--articles` mutants of the archive's JSON articles (tests/fuzz.mutate_article),
    held to the same contract.
 2. The whole command: every 10th case as a file of one folder, `tei convert DIR -o OUT --jobs 2
    --no-ocr` in a new process: exit 0 or 1, no traceback, every rejection printed once, outputs for
@@ -71,9 +72,9 @@ def in_process(args: argparse.Namespace, exports: list[Path],
     counts: collections.Counter = collections.Counter()
     failures: list[str] = []
     verdicts: dict[str, str] = {}
-    inputs = itertools.chain(((seed, *case(seed, exports), f"case{seed}.txt") for seed in range(args.cases)),
+    inputs = itertools.chain(((seed, *case(seed, exports), f"case{seed}.txt") for seed in _seeds(args, args.cases)),
                              ((seed, "article", article_case(seed, articles), f"article{seed}.json")
-                              for seed in range(args.articles)))  # made one at a time: a mutant can be long
+                              for seed in _seeds(args, args.articles)))  # made one at a time: a mutant can be long
     with TimedWorker(_check, args.time_limit) as worker:
         for done, (seed, source, data, name) in enumerate(inputs, start=1):
             ocr = seed % args.ocr_every == 0
@@ -92,6 +93,10 @@ def in_process(args: argparse.Namespace, exports: list[Path],
     return counts, failures, verdicts
 
 
+def _seeds(args: argparse.Namespace, count: int) -> range:
+    return range(args.first, args.first + count)
+
+
 def run(*args: str, stdin: bytes | None = None, stdout=subprocess.PIPE, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tei", *args], input=stdin, stdout=stdout, stderr=subprocess.PIPE,
                           env=ENV, timeout=timeout)
@@ -102,7 +107,7 @@ def whole_command(args: argparse.Namespace, exports: list[Path], verdicts: dict[
     with tempfile.TemporaryDirectory() as folder:
         inputs, out = Path(folder) / "in", Path(folder) / "out"
         inputs.mkdir()
-        for seed in range(0, args.cases, 10):
+        for seed in (seed for seed in _seeds(args, args.cases) if seed % 10 == 0):
             (inputs / f"case{seed}.txt").write_bytes(case(seed, exports)[1])
         done = run("convert", str(inputs), "-o", str(out), "--jobs", "2", "--no-ocr")
         stderr = done.stderr.decode("utf-8", "replace")
@@ -183,6 +188,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=4000)
     parser.add_argument("--articles", type=int, default=1000, help="cases made from the archive's JSON articles")
+    parser.add_argument("--first", type=int, default=0, help="seed of the first case (another value makes other inputs)")
     parser.add_argument("--ocr-every", type=int, default=10, help="OCR marking on for every K-th case")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else ROOT / "tests" / "data" / "corpus")
     parser.add_argument("--archive", type=Path,
