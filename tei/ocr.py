@@ -494,7 +494,9 @@ def _best(scan: Scan, model: OcrModel, table: CandidateTable, cps: np.ndarray, t
 def _take_back(scan: Scan, cps: np.ndarray, accepted: dict[int, tuple[Candidates, float]]) -> None:
     """Take back, one at a time, the readings in runs of adjacent readings whose printed character
     reads at most REVERT_MARGIN nats worse with the other readings in place (战裁 -> 战线 rather
-    than 路线): a proposal never breaks what the language model finds fine on its own."""
+    than 路线): a proposal never breaks what the language model finds fine on its own. Of several
+    such readings the one with the lowest score goes first (战争自的的 -> 目的, not 自由: each
+    printed character reads well with the other reading)."""
     lm, ids = scan.lm, scan.ids.copy()
     while True:
         runs = [i for i in accepted if i - 1 in accepted or i + 1 in accepted]
@@ -504,9 +506,10 @@ def _take_back(scan: Scan, cps: np.ndarray, accepted: dict[int, tuple[Candidates
         printed = lm.lut[cps[at]].astype(np.int64)
         back = Candidates(at, printed, cps[at].astype(np.int64), *(np.zeros(len(at)),) * 3)
         gain = features(Scan(lm, ids), back)[:, :ORDER].sum(axis=1)
-        k = int(np.argmax(gain))
-        if gain[k] < -REVERT_MARGIN:
+        fine = gain >= -REVERT_MARGIN
+        if not fine.any():
             return
+        k = int(np.argmin(np.where(fine, [accepted[i][1] for i in at.tolist()], np.inf)))
         del accepted[int(at[k])]
         ids[at[k] + ORDER - 1] = printed[k]
 

@@ -46,6 +46,13 @@ def test_a_run_changes_only_the_wrong_character(text: str) -> None:
     assert [(s.sic, s.corr) for s in find_suspects(text)] == [("裁", "线")]
 
 
+def test_of_two_readings_that_each_read_fine_the_weaker_is_taken_back() -> None:
+    """战争自的的实现 (a dev gold error): 自 -> 目 and 的 -> 由 are both accepted, and each printed
+    character reads well with the other reading (目的, 自由); the weaker reading goes, not the one
+    whose printed character reads best (the step wrote 自由的实现)."""
+    assert [(s.sic, s.corr) for s in find_suspects("这是战略任务的执行和战争自的的实现。")] == [("自", "目")]
+
+
 def test_every_reading_of_a_run_is_needed() -> None:
     """In each multi-character suspect of the seed, putting back any one printed character (the
     others corrected) makes the text clearly less likely: no reading changes a character that reads
