@@ -8,9 +8,9 @@
    worker process with a time limit, and judged by tests/fuzz.check: rejected with one line, or
    converted valid (project schema and tei_all) and lossless, and read back by totext and preview;
    never a crash, a hang (past `--time-limit` seconds), a document the converter could not make
-   valid, a loss. Case k is made from seed `--first` + k, so the same command makes the same inputs
-   and another `--first` explores new ones. Then `--articles` mutants of the archive's JSON articles (tests/fuzz.mutate_article),
-   held to the same contract.
+   valid, a loss. Then `--articles` mutants of the archive's JSON articles (tests/fuzz.mutate_article),
+   held to the same contract. Case k is made from seed `--first` + k: the same command makes the
+   same inputs, another `--first` new ones.
 2. The whole command: every 10th case as a file of one folder, `tei convert DIR -o OUT --jobs 2
    --no-ocr` in a new process: exit 0 or 1, no traceback, every rejection printed once, outputs for
    exactly the converted cases, `tei validate OUT` exit 0; run again, every output up to date.

@@ -190,11 +190,10 @@ class _PrintedNotes:
         return node
 
     def _needed_body(self, div: Node) -> int:
-        """The index of the paragraph of div that stays one, not a note, because TEI wants a body
-        part (vocab.DIV_BODY) or a division before the closing parts and it may be the only one
-        (a letter whose one paragraph before its closer is a footnote); -1 when there is none. The
-        last paragraph before the closing parts that could become a note is kept, when every other
-        part before them could too or is no body part."""
+        """Index of the paragraph of div kept a paragraph, not made a note, or -1. TEI wants a body
+        part (vocab.DIV_BODY) or a division before a closing part: when every part before the div's
+        first closing part is a paragraph that could become a note, a note or a figure (a letter
+        whose one paragraph before its closer is a footnote), the last such paragraph stays."""
         bottom = next((index for index, child in enumerate(div.children) if child.tag in DIV_BOTTOM), -1)
         candidate = -1
         for index, child in enumerate(div.children[:bottom] if bottom >= 0 else ()):
