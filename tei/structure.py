@@ -266,8 +266,10 @@ def _place_lines(document: Document, div: Node, typed: dict[tuple[int, int], Par
     if any(child.tag in DIV_BOTTOM for child in div.children) and not any(
             child.tag == "div" or child.tag in DIV_BODY and (child.start, child.end) not in typed
             for child in div.children):
-        # TEI wants a part before a closer: the last of the lines stays a paragraph
-        last = next((child for child in reversed(div.children) if (child.start, child.end) in typed), None)
+        # TEI wants a body part before a closer: the last of the lines stays a paragraph (not the
+        # closer, whose span a closing salute of the source may share)
+        last = next((child for child in reversed(div.children)
+                     if child.tag == "p" and (child.start, child.end) in typed), None)
         if last is not None:
             typed = {key: part for key, part in typed.items() if key != (last.start, last.end)}
     children: list[Node] = []
