@@ -11,7 +11,9 @@ Prints, in-sample on ../shared/corpus/ocr_gold.jsonl (counted as ../shared/tools
   variants of the clean edition, 说 -> 忆) or ones it finds wrong without a good reading;
 - an oracle: the gold's own pairs that no table holds added to the table with count 1 (as a confusion
   seen once). It shows what the decision model does with the right candidate when it has one, so
-  whether recall is lost in making candidates or in scoring them.
+  whether recall is lost in making candidates or in scoring them;
+- the flags on the corpus's clean documents, and the documents with the most (whether the bar on
+  them measures false alarms or a text the manifest calls clean that was OCR'd elsewhere).
 
 Nothing here is shipped or calibrated: it is the measurement behind the recall paragraph of the
 README. About a minute.
@@ -29,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_ocr_calibration import ROOT, GoldDocument, gold_documents, scored  # noqa: E402
+from build_ocr_calibration import ROOT, GoldDocument, clean_documents, gold_documents, scored  # noqa: E402
 
 from tei import ocr  # noqa: E402
 from tei.charlm import char_lm  # noqa: E402
@@ -38,6 +40,8 @@ from tei.resources import OcrModel, confusions, glyph_neighbours, ocr_model, pro
 THRESHOLD_MOVES = (-0.5, 0.5)
 SURPRISE_EDGES = (3.0, 5.0, 7.0, 10.0)
 """Bins of -ln P of the printed character (ocr.GATE is 3: below it no candidate is looked at)."""
+CLEAN_SHOWN = 3
+"""Clean documents named with their flags, those with the most first."""
 
 
 def gold_errors(doc: GoldDocument):
@@ -96,10 +100,24 @@ def figures(docs: list[GoldDocument], suspects: list) -> str:
     return f"precision {h / p:.4f} recall {h / g:.4f} correction {r / h:.4f} (gold {g}, flagged {p}, detected {h})"
 
 
+def clean_flags(shared: Path, model: OcrModel) -> str:
+    """Flags of the step on the clean documents (manifest.tsv, ocr = no): the total and the documents
+    with the most (their flags are false alarms, or errors of a text that was OCR'd elsewhere)."""
+    table, protected = ocr.candidate_table(()), protected_terms()
+    bodies = clean_documents(shared)
+    flags = Counter({name: sum(len(s.sic) for s in ocr.marks_with(body, model, table, protected).suspects)
+                     for name, body in bodies.items()})
+    size = sum(len(body) for body in bodies.values())
+    most = ", ".join(f"{name.split('__')[0]} {n}" for name, n in flags.most_common(CLEAN_SHOWN) if n)
+    return (f"{sum(flags.values())} flags in {size} characters of {len(bodies)} documents "
+            f"({1000 * sum(flags.values()) / size:.3f} per 1000); most: {most}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    docs = gold_documents(ap.parse_args().shared)
+    shared = ap.parse_args().shared
+    docs = gold_documents(shared)
     reach, missing, elsewhere = unlisted_pairs(docs)
     print("gold errors whose pair is in: " + ", ".join(f"{k} {n}" for k, n in reach.items()))
     print(f"of the {reach['neither table']} in neither, with their pair in another document's gold too: {elsewhere}")
@@ -112,6 +130,7 @@ def main() -> None:
         print(f"{f'threshold {move:+}':<34} {figures(docs, run(docs, moved))}")
     oracle = tuple(sorted((printed, right, 1) for printed, right in missing))
     print(f"{f'oracle: + {len(oracle)} unlisted gold pairs':<34} {figures(docs, run(docs, model, oracle))}")
+    print(f"clean documents, as shipped: {clean_flags(shared, model)}")
 
 
 if __name__ == "__main__":
