@@ -184,12 +184,19 @@ def hostile_tei() -> list[str]:
     return problems
 
 
+def _at_least_one(text: str) -> int:
+    """An argument that is a whole number of at least 1 (a count to divide by)."""
+    if not text.strip().isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=4000)
     parser.add_argument("--articles", type=int, default=1000, help="cases made from the archive's JSON articles")
     parser.add_argument("--first", type=int, default=0, help="seed of the first case (another value makes other inputs)")
-    parser.add_argument("--ocr-every", type=int, default=10, help="OCR marking on for every K-th case")
+    parser.add_argument("--ocr-every", type=_at_least_one, default=10, help="OCR marking on for one case in K")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else ROOT / "tests" / "data" / "corpus")
     parser.add_argument("--archive", type=Path,
                         default=DEFAULT_ARCHIVE if DEFAULT_ARCHIVE.is_dir() else ROOT / "tests" / "data" / "archive")
@@ -198,7 +205,7 @@ def main() -> int:
     exports, articles = sorted(args.corpus.glob("*.txt")), sorted(args.archive.glob("**/*.json"))
     started = time.perf_counter()
     print(f"{args.cases} cases (mutants of {len(exports)} exports of {args.corpus}, and generated) and {args.articles} "
-          f"mutants of {len(articles)} articles of {args.archive}, OCR on every {args.ocr_every}th", flush=True)
+          f"mutants of {len(articles)} articles of {args.archive}, OCR marking on one case in {args.ocr_every}", flush=True)
     counts, failures, verdicts = in_process(args, exports, articles)
     kinds = sorted({kind for (_, kind) in counts})
     for source in (*SOURCES, "ocr"):
