@@ -27,7 +27,7 @@ from .notes import PrintedNotes, mark_printed_notes, place_footnotes
 from .ocr import OcrMarks, find_ocr_marks, review_bias
 from .reader import parse_export, read_export
 from .schemas import Schema, bundled_path
-from .structure import build_structure, place_typed_lines, split_parts
+from .structure import build_structure, place_typed_lines, split_parts, typed_lines
 from .validate import project_schemas
 
 
@@ -113,7 +113,8 @@ def lay_out_document(document: Document) -> Layout:
     if structure is None:
         structure = build_structure(document, parts)
     # a source that keeps its footnotes apart (the archive's JSON) prints none in the body
-    printed = mark_printed_notes(body, structure) if not document.footnotes else PrintedNotes(structure, 0, 0, 0)
+    printed = (mark_printed_notes(body, structure, frozenset(typed_lines(document))) if not document.footnotes
+               else PrintedNotes(structure, 0, 0, 0))
     structure = place_typed_lines(document, printed.structure)
     footnotes, placing = place_footnotes(body, structure, document.footnotes, document.path)
     return Layout(structure, tuple(markers), footnotes, printed, (*warnings, *placing))

@@ -145,10 +145,12 @@ class PrintedNotes:
     """Note marks in the text ([1], ①, … outside the notes), linked or not."""
 
 
-def mark_printed_notes(body: str, structure: Structure) -> PrintedNotes:
+def mark_printed_notes(body: str, structure: Structure,
+                       top_lines: frozenset[tuple[int, int]]) -> PrintedNotes:
     """The structure with the footnotes printed in the body as in-text notes and the marks that
-    call them as refs (see the module's docstring)."""
-    finder = _PrintedNotes(body)
+    call them as refs (see the module's docstring). top_lines: the spans of paragraphs that will
+    leave the body for the top of their div (structure.typed_lines), which do not count as its body."""
+    finder = _PrintedNotes(body, top_lines)
     if not finder.mark_starts and not _NUMBERED_NOTE.search(body):
         return PrintedNotes(structure, 0, 0, 0)  # no mark and no 注1 anywhere: two thirds of the dev corpus
     divs = tuple(finder.rewrite(div) for div in structure.divs)
@@ -162,8 +164,9 @@ def mark_printed_notes(body: str, structure: Structure) -> PrintedNotes:
 class _PrintedNotes:
     """One pass finds the notes (and remembers every mark before them); a second adds the refs."""
 
-    def __init__(self, body: str):
+    def __init__(self, body: str, top_lines: frozenset[tuple[int, int]]):
         self.body = body
+        self.top_lines = top_lines
         self.mark_starts = [found.start() for found in _MARK_START.finditer(body)]
         """Where a mark may begin: one scan of the body, so that a paragraph without one (most) is
         neither sliced nor scanned again by each pass."""
@@ -192,11 +195,14 @@ class _PrintedNotes:
     def _needed_body(self, div: Node) -> int:
         """Index of the paragraph of div kept a paragraph, not made a note, or -1. TEI wants a body
         part (vocab.DIV_BODY) or a division before a closing part: when every part before the div's
-        first closing part is a paragraph that could become a note, a note or a figure (a letter
-        whose one paragraph before its closer is a footnote), the last such paragraph stays."""
+        first closing part is a paragraph that could become a note, a note, a figure or a line that
+        leaves the body (top_lines; a letter whose one paragraph before its closer is a footnote),
+        the last paragraph that could become a note stays."""
         bottom = next((index for index, child in enumerate(div.children) if child.tag in DIV_BOTTOM), -1)
         candidate = -1
         for index, child in enumerate(div.children[:bottom] if bottom >= 0 else ()):
+            if child.tag == "p" and (child.start, child.end) in self.top_lines and not self._may_be_note(child):
+                continue
             if child.tag == "div" or child.tag in DIV_BODY and not self._may_be_note(child):
                 return -1
             if child.tag == "p":

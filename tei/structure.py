@@ -254,12 +254,18 @@ def place_typed_lines(document: Document, structure: Structure) -> Structure:
     that holds it and the parts after it, up to the next division or the closer. Works on any
     structure (structure.build_structure's, the letters step's); a part the letters step has cut
     or encoded otherwise is left as it is."""
-    split = document.parts
-    typed = {(part.start, part.end): part for part in split.parts if part.kind in TOP_KINDS} if split else {}
+    typed = typed_lines(document)
     if not typed:
         return structure
     return Structure(divs=tuple(_place_lines(document, div, typed) for div in structure.divs),
                      letters=structure.letters)
+
+
+def typed_lines(document: Document) -> dict[tuple[int, int], Part]:
+    """The paragraphs the source types as a salute, byline or dateline, by span: place_typed_lines
+    moves them to the top of a div, out of its body."""
+    split = document.parts
+    return {(part.start, part.end): part for part in split.parts if part.kind in TOP_KINDS} if split else {}
 
 
 def _place_lines(document: Document, div: Node, typed: dict[tuple[int, int], Part]) -> Node:

@@ -317,13 +317,17 @@ URL = "https://raw.githubusercontent.com/banned-historical-archives/x/main/a.png
     ("关于农业问题的报告", [("image", URL), ("paragraph", "正文。"), ("signature", "毛泽东")], ["figure", "p", "closer"]),
     ("毛泽东给黄炎培的信", [("appellation", "黄任老："), ("authors", "毛泽东"), ("appellation", "敬礼")],
      ["opener", "p", "closer"]),
+    ("关于农业问题的报告", [("appellation", "同志们："), ("title", "关于农业问题的报告"),
+                   ("paragraph", "[1]本文是在会议上的讲话。"), ("signature", "毛泽东")], ["opener", "head", "p", "closer"]),
 ], ids=["a footnote the only paragraph of a letter", "an image and a signature", "an image, a paragraph, a signature",
-        "a byline the only part before a closing salute"])
+        "a byline the only part before a closing salute", "a footnote the only paragraph after a salute and a head"])
 def test_a_closer_follows_a_body_part(title, parts, children, tei_all):
     """TEI wants a paragraph (not only notes or figures) before a closer: a footnote that is a
-    letter's only paragraph stays a paragraph, a signature after an image alone one too, and so
-    does a byline of the source that is a letter's only part before its closing salute. Found by
-    scripts/fuzz.py: the first two made files tei_all refused, the last one the converter refused."""
+    letter's only paragraph stays a paragraph (a salute of the source, which goes to the top, does
+    not count as one), a signature after an image alone one too, and so does a byline of the
+    source that is a letter's only part before its closing salute. Found by scripts/fuzz.py and
+    the property tests: the first two made files tei_all refused, the others files the converter
+    refused."""
     from tei.convert import convert_document
 
     document = parse_article(article_json(parts, title=title, dates=({"year": 1939, "month": 1, "day": 22},)),

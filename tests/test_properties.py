@@ -83,6 +83,8 @@ _PIVOT = st.fixed_dictionaries({"part_idx": st.integers(-1, 8), "offset": st.int
 @given(parts=st.lists(_PART, max_size=8), comments=st.lists(_BODY, max_size=5), pivots=st.lists(_PIVOT, max_size=6),
        ocr=st.booleans())
 @example(parts=[("appellation", "[1]的"), ("title", "的")], comments=[], pivots=[], ocr=False)  # a line before the head
+@example(parts=[("appellation", "的"), ("title", "的"), ("paragraph", "[1]的"), ("signature", "的")], comments=[],
+         pivots=[], ocr=False)  # a salute of the source is not a body part: the footnote stays a paragraph
 def test_the_archives_json_converts_valid_losing_nothing(parts, comments, pivots, ocr, project_rng):
     """Any article of the archive's JSON: valid TEI, its parts' text in order in <text>, every
     footnote there once with its text, and each one with a usable anchor at it."""
