@@ -195,9 +195,9 @@ class _PrintedNotes:
     def _needed_body(self, div: Node) -> int:
         """Index of the paragraph of div kept a paragraph, not made a note, or -1. TEI wants a body
         part (vocab.DIV_BODY) or a division before a closing part: when every part before the div's
-        first closing part is a paragraph that could become a note, a note, a figure or a line that
-        leaves the body (top_lines; a letter whose one paragraph before its closer is a footnote),
-        the last paragraph that could become a note stays."""
+        first closing part is a paragraph that could become a note, a note, a figure or a line of
+        top_lines (which leaves the body), as in a letter whose one paragraph before its closer is a
+        footnote, the last paragraph that could become a note stays."""
         bottom = next((index for index, child in enumerate(div.children) if child.tag in DIV_BOTTOM), -1)
         candidate = -1
         for index, child in enumerate(div.children[:bottom] if bottom >= 0 else ()):
