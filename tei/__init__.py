@@ -7,6 +7,10 @@ Library API (the CLI is a thin shell over it):
     read_decisions(paths) -> decisions;  ConvertOptions(decisions=...), learn_from(options, decisions)
     validate_file(path) -> list[Finding];  validate_paths(paths) -> Iterator[FileResult]
 
+convert_paths with workers > 1 and validate_paths with a time limit fork worker processes: call them
+where no other thread runs (or with workers=1, time_limit=0), as a child forked while another thread
+holds a lock can wait on it forever (Python 3.12 warns about it).
+
 Names are imported on first use, so `tei validate` does not pay for the converter's modules.
 """
 from __future__ import annotations

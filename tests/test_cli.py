@@ -292,3 +292,38 @@ def test_dash_reads_one_export_from_stdin_for_ocr():
     result = tei("ocr", "--format", "json", "-", stdin=SEED.read_bytes())
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b'{"file": "-"')
+
+
+_FORK_WATCH = """
+import atexit, os, runpy, sys
+fork, forks = os.fork, []
+def watched_fork():
+    pid = fork()
+    if pid:  # the parent, its threads counted once fork() is done, as Python 3.12 does to warn
+        forks.append(len(os.listdir("/proc/self/task")))
+    return pid
+os.fork = watched_fork
+atexit.register(lambda: print("threads at each fork:", *forks, file=sys.stderr))
+sys.argv[0] = "tei"
+runpy.run_module("tei", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("command", [("convert", "--jobs", "2", "-o", "out"), ("ocr", "--jobs", "2"),
+                                     ("validate", "--time-limit", "60")])
+def test_the_command_forks_its_workers_from_a_single_thread(tmp_path, command):
+    """A process that forks while it runs other threads can leave a lock held in the child, which
+    then waits forever (Python 3.12 warns about it): the command starts no thread of its own. (The
+    thread numpy's OpenBLAS starts is stopped by OpenBLAS itself when the process forks.)"""
+    for name in ("a", "b"):
+        shutil.copy(SEED, tmp_path / f"{name}.txt")
+    if command[0] == "validate":
+        assert tei("convert", "--no-ocr", str(tmp_path / "a.txt"), "-o", str(tmp_path / "a.xml")).returncode == 0
+        inputs = [str(tmp_path / "a.xml")]
+    else:
+        inputs = [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    done = subprocess.run([sys.executable, "-c", _FORK_WATCH, *command, *inputs], cwd=tmp_path,
+                          capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    counts = done.stderr.decode().splitlines()[-1].split(":")[1].split()
+    assert counts and set(counts) == {"1"}, done.stderr
