@@ -33,7 +33,7 @@ from build_lm import LMTEXT, LMTEXT_SHA256, ROOT, read_lmtext, sha256  # noqa: E
 
 sys.path.insert(0, str(ROOT))
 from tei import ocr  # noqa: E402
-from tei.charlm import ORDER, char_lm  # noqa: E402
+from tei.charlm import char_lm  # noqa: E402
 from tei.resources import confusions, glyph_neighbours  # noqa: E402
 
 SEED = 20261125

@@ -366,7 +366,7 @@ def test_a_schematron_with_the_xslt2_binding_is_named_as_not_applied(tmp_path):
                                     '<assert test="true()">m</assert></rule></pattern></schema>', encoding="utf-8")
     result = validate_one(MINIMAL, load_file(tmp_path / "s.sch"))
     assert result.valid
-    assert result.warnings == (f"s.sch: 1 Schematron pattern(s) not applied: they need XSLT 2 (queryBinding xslt2); "
+    assert result.warnings == ("s.sch: 1 Schematron pattern(s) not applied: they need XSLT 2 (queryBinding xslt2); "
                                "lxml runs XSLT 1.0 only",)
 
 

@@ -3,7 +3,7 @@ as none, a glued article or a division of notes."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model import Correspondent, Node
 from ..structure import document_type
