@@ -9,7 +9,7 @@ from conftest import ROOT
 
 
 def test_pyflakes_finds_nothing():
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--select", "F,E9", "--output-format",
-                           "concise", "tei", "scripts", "benchmarks", "tests"], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "F,E9",
+                           "--output-format", "concise", "tei", "scripts", "benchmarks", "tests"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
