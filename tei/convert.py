@@ -27,7 +27,7 @@ from .notes import PrintedNotes, mark_printed_notes, place_footnotes
 from .ocr import OcrMarks, find_ocr_marks, review_bias
 from .reader import parse_export, read_export
 from .schemas import Schema, bundled_path
-from .structure import build_structure, place_typed_lines, split_parts, typed_lines
+from .structure import build_structure, close_with_datelines, place_typed_lines, split_parts, typed_lines
 from .validate import project_schemas
 
 
@@ -99,7 +99,8 @@ class Layout:
 
 def lay_out_document(document: Document) -> Layout:
     """The structure step: letters, or headings and parts; then the footnotes printed in the body
-    (a note is a note, whatever the source calls it), the source's typed lines and its footnotes."""
+    (a note is a note, whatever the source calls it), the source's typed lines, the date that ends a
+    division of a document that is not letters, and its footnotes."""
     warnings = []
     body = document.body
     parts, markers = document.parts or split_parts(body)
@@ -110,12 +111,15 @@ def lay_out_document(document: Document) -> Layout:
         except UncoveredText as err:
             warnings.append(f"{document.path}: letter structure not usable ({err}); laid out as plain paragraphs")
             structure = None
-    if structure is None:
+    as_letters = structure is not None
+    if not as_letters:
         structure = build_structure(document, parts)
     # a source that keeps its footnotes apart (the archive's JSON) prints none in the body
     printed = (mark_printed_notes(body, structure, frozenset(typed_lines(document))) if not document.footnotes
                else PrintedNotes(structure, 0, 0, 0))
     structure = place_typed_lines(document, printed.structure)
+    if not as_letters:
+        structure = close_with_datelines(document, structure)
     footnotes, placing = place_footnotes(body, structure, document.footnotes, document.path)
     return Layout(structure, tuple(markers), footnotes, printed, (*warnings, *placing))
 

@@ -8,7 +8,7 @@ from lxml import etree
 
 from tei import ConvertOptions, convert_bytes, convert_file, serialize
 
-from conftest import INPUTS, SEED, parse_tei, xpath
+from conftest import DEV_SET, INPUTS, SEED, parse_tei, xpath
 from independent import body_core, parse_txt, text_reading
 
 
@@ -58,12 +58,32 @@ def convert(body="正文。", *, title="测试", date="1963-11-29", flag="false"
     ({"body": "a < b & c ]]> d"}, "string(//t:body//t:p)", "a < b & c ]]> d"),
     ({"title": "讲话"}, "string(//t:body/t:div/@type)", "speech"),
     ({"body": ""}, "count(//t:body/t:div/*)", 0.0),
+    # a date alone ending a division is its closer's dateline; the year from the header where it has none
+    ({"body": "段一。\n\n八月四日"}, "count(//t:body/t:div/*)", 2.0),
+    ({"body": "段一。\n\n八月四日"}, "string(//t:body/t:div/*[2]/self::t:closer/t:dateline)", "八月四日"),
+    ({"body": "段一。\n\n八月四日"}, "//t:div/t:closer/t:dateline/t:date/@when", ["1963-08-04"]),
+    ({"body": "段一。\n\n\u3000（一九五二年十月五日）"}, "string(//t:closer/t:dateline)", "\u3000（一九五二年十月五日）"),
+    ({"body": "引言。\n\n## 一\n\n段一。\n\n（1951年11月30日）\n\n## 二\n\n段二。\n\n（1951年12月8日）"},
+     "//t:div[@type='section']/t:closer/t:dateline/t:date/@when", ["1951-11-30", "1951-12-08"]),
+    ({"body": "段一。\n\n2011年8月28日修改"}, "//t:body/t:div/*", ["p:段一。", "p:2011年8月28日修改"]),  # more than a date
+    ({"body": "段一。\n\n八月四日\n\n段二。"}, "count(//t:closer)", 0.0),  # not at the end
+    ({"body": "# 标题\n\n八月四日"}, "//t:body/t:div/*", ["head:标题", "p:八月四日"]),  # no body before it
 ])
 def test_placement(kwargs, expression, expected):
     found = xpath(convert(**kwargs), expression)
     if isinstance(found, list) and found and isinstance(found[0], etree._Element):
         found = [f"{etree.QName(element).localname}:{element.text}" for element in found]
     assert found == expected
+
+
+def test_the_dates_that_end_the_telegrams_of_a_collection_are_closing_datelines():
+    tree = parse_tei(serialize(convert_file(DEV_SET / "552f607ade__wenji6.txt").tree))  # OCR on: readings in them
+    assert xpath(tree, "count(//t:div[@type='section'])") == 18
+    assert xpath(tree, "count(//t:div[@type='section'][t:closer/t:dateline/t:date])") == 18
+    assert xpath(tree, "//t:div[@type='section']/t:closer/t:dateline/t:date/@when")[:3] == [
+        "1951-11-30", "1951-12-08", "1951-12-11"]
+    # the first telegram's date comes before the sections: TEI has no closer there, so it stays a paragraph
+    assert xpath(tree, "string(//t:body/t:div/t:p[2])") == "（一九五一年十一月三十日）"
 
 
 def test_xml_model_names_the_project_schemas():
