@@ -24,6 +24,7 @@ _ARCHIVE_CHAR = st.one_of(
     st.sampled_from("，。、；：？！“”‘’（）《》——…■○〇□"),
     st.sampled_from(["# ", "## ", "#### ", "> ", "\n", "\n\n", " ", "\u3000"]),
     st.sampled_from(["[1]", "[2]", "①", "②", "〔1〕", "注1：", "\n\n[1]", "\n\n①", "。[2]"]),  # footnotes and marks
+    st.sampled_from(["\n\n八月四日", "\n\n（一九五二年十月五日）", "\n\n1958.3.9\n\n", "五日"]),  # date lines
     st.sampled_from(["𠀀", "𡃁", "𪚥", "𠮷", "\u0301", "\u20dd", "\u3099", "]]>", "<", "&", ">", '"', "&amp;", "<!--"]),
     _XML_CHAR,
 )
