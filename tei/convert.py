@@ -15,6 +15,7 @@ from lxml import etree
 from . import __version__, anchor
 from .body import check_coverage
 from .build import SCHEMA_FILE, build_tei
+from .closers import close_with_datelines
 from .dates import build_time
 from .archive import ARTICLE_SUFFIX, is_article_json, read_article
 from .decisions import Decision, NotApplied, apply, pair_counts, place, reviewer_id, summary
@@ -27,7 +28,7 @@ from .notes import PrintedNotes, mark_printed_notes, place_footnotes
 from .ocr import OcrMarks, find_ocr_marks, review_bias
 from .reader import parse_export, read_export
 from .schemas import Schema, bundled_path
-from .structure import build_structure, close_with_datelines, place_typed_lines, split_parts, typed_lines
+from .structure import build_structure, place_typed_lines, split_parts, typed_lines
 from .validate import project_schemas
 
 

@@ -324,49 +324,21 @@ def _top_node(document: Document, part: Part) -> Node:
         return Node("salute", part.start, part.end)
     if part.kind is PartKind.BYLINE:
         return Node("byline", part.start, part.end)
-    return _dateline(document, part.start, part.end, _find_date(document, part.start, part.end))
+    return dateline_node(document, part.start, part.end, find_date(document, part.start, part.end))
 
 
-def _find_date(document: Document, start: int, end: int) -> DateMatch | None:
+def find_date(document: Document, start: int, end: int) -> DateMatch | None:
     """The first date in body[start:end], its year or month from the header's date where it omits them."""
     header_date = next((iso for iso in document.header.iso_dates if iso), None)
     return find_cn_date(document.body[start:end], header_date)
 
 
-def _dateline(document: Document, start: int, end: int, found: DateMatch | None) -> Node:
+def dateline_node(document: Document, start: int, end: int, found: DateMatch | None) -> Node:
     """A dateline over body[start:end]; the date `found` in it with @when where it reads."""
     if found is None:
         return Node("dateline", start, end)
     date = Node("date", start + found.start, start + found.end, attrs=(("when", found.when),) if found.when else ())
     return Node("dateline", start, end, children=(date,))
-
-
-_DATE_WRAPPING = frozenset("（）()〔〕[]【】")
-"""What may stand around a date that is a line of its own: （一九五二年十月五日）."""
-
-
-def close_with_datelines(document: Document, structure: Structure) -> Structure:
-    """The structure with the last paragraph of a division made its closer's dateline where it is a
-    date alone after the division's body (八月四日 at the end of a report, （一九五一年十二月八日）
-    at the end of each telegram of a collection): TEI puts the date that ends a division in a closer.
-    For documents not laid out as letters (the letters step places a letter's own date)."""
-    return Structure(divs=tuple(_close_with_dateline(document, div) for div in structure.divs),
-                     letters=structure.letters)
-
-
-def _close_with_dateline(document: Document, div: Node) -> Node:
-    children = [_close_with_dateline(document, child) if child.tag == "div" else child for child in div.children]
-    last = children[-1] if children else None
-    if last is None or last.tag != "p" or not any(child.tag in DIV_BODY or child.tag == "div"
-                                                  for child in children[:-1]):
-        return div._replace(children=tuple(children))
-    found = _find_date(document, last.start, last.end)
-    text = document.body[last.start:last.end]
-    if found is not None and all(c.isspace() or c in _DATE_WRAPPING
-                                 for c in text[:found.start] + text[found.end:]):
-        children[-1] = Node("closer", last.start, last.end,
-                            children=(_dateline(document, last.start, last.end, found),))
-    return div._replace(children=tuple(children))
 
 
 def _figure(image: Part, description: Part | None) -> Node:

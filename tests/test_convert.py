@@ -68,6 +68,13 @@ def convert(body="正文。", *, title="测试", date="1963-11-29", flag="false"
     ({"body": "段一。\n\n2011年8月28日修改"}, "//t:body/t:div/*", ["p:段一。", "p:2011年8月28日修改"]),  # more than a date
     ({"body": "段一。\n\n八月四日\n\n段二。"}, "count(//t:closer)", 0.0),  # not at the end
     ({"body": "# 标题\n\n八月四日"}, "//t:body/t:div/*", ["head:标题", "p:八月四日"]),  # no body before it
+    # the signature line just before it joins the closer: short, and no sentence, field or salutation
+    ({"body": "段一。\n\n中共中央军事委员会\n\n一九六七年四月六日"}, "//t:div/t:closer/t:signed/text()", ["中共中央军事委员会"]),
+    ({"body": "段一。\n\n中共中央军事委员会\n\n一九六七年四月六日"}, "count(//t:div/t:p)", 1.0),
+    ({"body": "段一。\n\n填写机关：乡党委\n\n八月四日"}, "//t:div/t:p/text()", ["段一。", "填写机关：乡党委"]),
+    ({"body": "段一。\n\n（完）\n\n八月四日"}, "count(//t:signed)", 0.0),
+    ({"body": "段一。\n\n此致敬礼\n\n八月四日"}, "count(//t:signed)", 0.0),
+    ({"body": "毛泽东\n\n八月四日"}, "//t:body/t:div/t:p/text()", ["毛泽东"]),  # TEI wants a body before a closer
 ])
 def test_placement(kwargs, expression, expected):
     found = xpath(convert(**kwargs), expression)
@@ -84,6 +91,12 @@ def test_the_dates_that_end_the_telegrams_of_a_collection_are_closing_datelines(
         "1951-11-30", "1951-12-08", "1951-12-11"]
     # the first telegram's date comes before the sections: TEI has no closer there, so it stays a paragraph
     assert xpath(tree, "string(//t:body/t:div/t:p[2])") == "（一九五一年十一月三十日）"
+
+
+def test_a_telegram_of_a_collection_ends_with_its_signers_and_date_in_a_closer():
+    tree = parse_tei(serialize(convert_file(DEV_SET / "2cf04d4ee3__wenji2.txt").tree))
+    assert xpath(tree, "//t:body/t:div/*[last()]/self::t:closer/t:signed/text()") == ["洛、毛"]
+    assert xpath(tree, "//t:body/t:div/t:closer/t:dateline/t:date/@when") == ["1937-08-04"]
 
 
 def test_xml_model_names_the_project_schemas():
