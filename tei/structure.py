@@ -103,7 +103,7 @@ def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
             children.append(_new_tuple(Node, ("p", start, end, (), ())))
             continue
         if kind is heading:
-            layout.add_heading(part)
+            layout.add_heading(part, _FIRST_SECTION.match(document.body, start, end) is not None)
         elif kind in TOP_KINDS:
             layout.add_line(Node("p", start, end))
         elif kind is PartKind.SIGNED:
@@ -119,6 +119,8 @@ def build_structure(document: Document, parts: Sequence[Part]) -> Structure:
     return Structure(divs=layout.close())
 
 
+_FIRST_SECTION = re.compile(r"[ \t\u3000]*(?:[一1１](?:[、．.，,\s\u3000]|$)|[（(][一1１][）)]|第一[章节部分篇编讲])")
+"""A heading that numbers the first section: 一, 一、, 1., （一）, 第一章 (not 一九六七年, 一切, 一一)."""
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s#]+(?:#[^\s#]*)?")
 """An image part written as a figure: a URL (graphic/@url is one URI); anything else stays text."""
 _UNHEADED = 5
@@ -206,8 +208,11 @@ class _Layout:
         self.current.has_body = self.current.has_body or node.tag in DIV_BODY
         self.leading = False
 
-    def add_heading(self, part: Part) -> None:
-        if self.leading:
+    def add_heading(self, part: Part, numbers_first_section: bool = False) -> None:
+        """A heading: a head of the document's div while no part has come, unless it numbers the
+        first of its sections after the title (一, （一）, 第一章), which opens that section like the
+        二 after it; else a nested div it heads."""
+        if self.leading and not (numbers_first_section and any(c.tag == "head" for c in self.stack[0].children)):
             top = self.stack[0]
             top.children.append(Node("head", part.start, part.end))
             top.level = max(top.level, part.level)

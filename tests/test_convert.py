@@ -58,6 +58,14 @@ def convert(body="正文。", *, title="测试", date="1963-11-29", flag="false"
     ({"body": "a < b & c ]]> d"}, "string(//t:body//t:p)", "a < b & c ]]> d"),
     ({"title": "讲话"}, "string(//t:body/t:div/@type)", "speech"),
     ({"body": ""}, "count(//t:body/t:div/*)", 0.0),
+    # a heading that numbers the first section after the title opens it, like the 二 after it
+    ({"body": "# 题\n\n## 一\n\n段一。\n\n## 二\n\n段二。"}, "//t:body/t:div/t:head/text()", ["题"]),
+    ({"body": "# 题\n\n## 一\n\n段一。\n\n## 二\n\n段二。"}, "//t:body/t:div/t:div/t:head/text()", ["一", "二"]),
+    ({"body": "# 题\n\n## （一）\n\n段一。"}, "//t:body/t:div/t:div/t:p/text()", ["段一。"]),
+    ({"body": "# 题\n\n## 第一章 总纲\n\n段一。"}, "//t:body/t:div/t:div/t:head/text()", ["第一章 总纲"]),
+    ({"body": "# 题\n\n## 一九六七年\n\n段一。"}, "//t:body/t:div/t:head/text()", ["题", "一九六七年"]),
+    ({"body": "# 题\n\n## 一切为了前线\n\n段一。"}, "count(//t:body/t:div/t:div)", 0.0),
+    ({"body": "## 一\n\n段一。"}, "//t:body/t:div/t:head/text()", ["一"]),  # no title before it
     # a date alone ending a division is its closer's dateline; the year from the header where it has none
     ({"body": "段一。\n\n八月四日"}, "count(//t:body/t:div/*)", 2.0),
     ({"body": "段一。\n\n八月四日"}, "string(//t:body/t:div/*[2]/self::t:closer/t:dateline)", "八月四日"),
@@ -83,14 +91,15 @@ def test_placement(kwargs, expression, expected):
     assert found == expected
 
 
-def test_the_dates_that_end_the_telegrams_of_a_collection_are_closing_datelines():
+def test_the_numbered_items_of_a_collection_are_sections_each_ending_with_its_date():
     tree = parse_tei(serialize(convert_file(DEV_SET / "552f607ade__wenji6.txt").tree))  # OCR on: readings in them
-    assert xpath(tree, "count(//t:div[@type='section'])") == 18
-    assert xpath(tree, "count(//t:div[@type='section'][t:closer/t:dateline/t:date])") == 18
+    assert xpath(tree, "//t:body/t:div/t:head/text()") == ["关于“三反”“五反”、"]
+    assert xpath(tree, "//t:body/t:div/t:div[@type='section']/t:head/text()")[:3] == ["一", "二", "三"]
+    assert xpath(tree, "count(//t:body/t:div/t:p)") == 0
+    assert xpath(tree, "count(//t:div[@type='section'])") == 19
+    assert xpath(tree, "count(//t:div[@type='section'][t:closer/t:dateline/t:date])") == 19
     assert xpath(tree, "//t:div[@type='section']/t:closer/t:dateline/t:date/@when")[:3] == [
-        "1951-11-30", "1951-12-08", "1951-12-11"]
-    # the first telegram's date comes before the sections: TEI has no closer there, so it stays a paragraph
-    assert xpath(tree, "string(//t:body/t:div/t:p[2])") == "（一九五一年十一月三十日）"
+        "1951-11-30", "1951-11-30", "1951-12-08"]
 
 
 def test_a_telegram_of_a_collection_ends_with_its_signers_and_date_in_a_closer():
