@@ -48,7 +48,7 @@ def _closing_dateline(document: Document, children: list[Node]) -> Node | None:
     text = document.body[last.start:last.end]
     if found is None or not all(c.isspace() or c in _DATE_WRAPPING for c in text[:found.start] + text[found.end:]):
         return None
-    return dateline_node(document, last.start, last.end, found)
+    return dateline_node(last.start, last.end, found)
 
 
 def _closing_signature(document: Document, children: list[Node]) -> bool:

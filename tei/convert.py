@@ -100,8 +100,8 @@ class Layout:
 
 def lay_out_document(document: Document) -> Layout:
     """The structure step: letters, or headings and parts; then the footnotes printed in the body
-    (a note is a note, whatever the source calls it), the source's typed lines, the date that ends a
-    division of a document that is not letters, and its footnotes."""
+    (a note is a note, whatever the source calls it), the source's typed lines, the date and signature that
+    end a division of a document that is not letters, and its footnotes."""
     warnings = []
     body = document.body
     parts, markers = document.parts or split_parts(body)

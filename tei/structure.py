@@ -329,7 +329,7 @@ def _top_node(document: Document, part: Part) -> Node:
         return Node("salute", part.start, part.end)
     if part.kind is PartKind.BYLINE:
         return Node("byline", part.start, part.end)
-    return dateline_node(document, part.start, part.end, find_date(document, part.start, part.end))
+    return dateline_node(part.start, part.end, find_date(document, part.start, part.end))
 
 
 def find_date(document: Document, start: int, end: int) -> DateMatch | None:
@@ -338,7 +338,7 @@ def find_date(document: Document, start: int, end: int) -> DateMatch | None:
     return find_cn_date(document.body[start:end], header_date)
 
 
-def dateline_node(document: Document, start: int, end: int, found: DateMatch | None) -> Node:
+def dateline_node(start: int, end: int, found: DateMatch | None) -> Node:
     """A dateline over body[start:end]; the date `found` in it with @when where it reads."""
     if found is None:
         return Node("dateline", start, end)
