@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .letters.lexicon import CJK_WORD, CLOSING_END, SALUTE_START
+from .letters.lexicon import CJK_WORD, CLOSING_END, SALUTE_START, alternation
 from .model import Document, Node, Structure
 from .structure import dateline_node, find_date
 from .vocab import DIV_BODY
@@ -13,6 +13,8 @@ _DATE_WRAPPING = frozenset("（）()〔〕[]【】")
 """What may stand around a date that is a line of its own: （一九五二年十月五日）."""
 _SIGNATURE_MAX = 30
 """Longest signature line before a closing date, spaces not counted (毛泽东　陈绍禹　秦邦宪林祖涵…)."""
+_FORMULA_START = re.compile(rf"(?:{alternation('closing_openings')}|{alternation('request_openings')})")
+"""A closing or request formula (特此通知, 此布, 当否): no signature."""
 _NOT_IN_SIGNATURE = re.compile(r"[。！？!?；;：:，,“”\"《》0-9０-９]")
 """A line with one of these is a sentence, a field (填写机关：…) or a number, not a signature."""
 
@@ -53,14 +55,16 @@ def _closing_dateline(document: Document, children: list[Node]) -> Node | None:
 
 def _closing_signature(document: Document, children: list[Node]) -> bool:
     """Whether the last of children, before a closing date, is a signature line: short, a name or a
-    body's name, no sentence, no salutation or closing wish (致…, 此致敬礼), after a body still."""
+    body's name, no sentence, salutation or closing formula (致…, 此致敬礼, 特此通知), after a body
+    still."""
     if not _ends_with_plain_paragraph_after_body(children):
         return False
     last = children[-1]
     line = "".join(document.body[last.start:last.end].split())
     return (len(line) <= _SIGNATURE_MAX and CJK_WORD.search(line) is not None
             and _NOT_IN_SIGNATURE.search(line) is None and line[0] not in _DATE_WRAPPING
-            and not line.endswith("完") and SALUTE_START.search(line) is None and CLOSING_END.search(line) is None)
+            and not line.endswith("完") and SALUTE_START.search(line) is None and _FORMULA_START.match(line) is None
+            and CLOSING_END.search(line) is None)
 
 
 def _ends_with_plain_paragraph_after_body(children: list[Node]) -> bool:

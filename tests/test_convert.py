@@ -82,6 +82,7 @@ def convert(body="正文。", *, title="测试", date="1963-11-29", flag="false"
     ({"body": "段一。\n\n填写机关：乡党委\n\n八月四日"}, "//t:div/t:p/text()", ["段一。", "填写机关：乡党委"]),
     ({"body": "段一。\n\n（完）\n\n八月四日"}, "count(//t:signed)", 0.0),
     ({"body": "段一。\n\n此致敬礼\n\n八月四日"}, "count(//t:signed)", 0.0),
+    ({"body": "段一。\n\n特此通知\n\n八月四日"}, "count(//t:signed)", 0.0),
     ({"body": "毛泽东\n\n八月四日"}, "//t:body/t:div/t:p/text()", ["毛泽东"]),  # TEI wants a body before a closer
 ])
 def test_placement(kwargs, expression, expected):
