@@ -56,7 +56,8 @@ def _closing_dateline(document: Document, children: list[Node]) -> Node | None:
 def _closing_signature(document: Document, children: list[Node]) -> bool:
     """Whether the last of children, before a closing date, is a signature line: short, a name or a
     body's name, no sentence, salutation or closing formula (致…, 此致敬礼, 特此通知), after a body
-    still."""
+    still. Not the letters' signed_strength: it refuses a 、 (洛、毛: two signers) and takes a
+    bracketed line (（完）), where a date already says that the line before it ends the division."""
     if not _ends_with_plain_paragraph_after_body(children):
         return False
     last = children[-1]
