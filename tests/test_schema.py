@@ -229,6 +229,18 @@ ENRICHMENTS = [
      '<ref target="#note-9">[9]</ref><note place="foot" n="9" type="in-text" xml:id="note-9">[9]注</note>'),
     ("a second correspDesc", "//t:correspDesc", "after",
      '<correspDesc><correspAction type="received"><persName>刘少奇</persName></correspAction></correspDesc>'),
+    ("names and a date in a paragraph", "//t:body//t:p[1]", "append",
+     '<persName ref="http://www.wikidata.org/entity/Q5816" key="mao">毛泽<choice><sic>东</sic>'
+     '<corr resp="#tei-ocr" cert="low">东</corr></choice></persName><orgName>中共中央</orgName>'
+     '<placeName ref="https://www.geonames.org/1816670">北<lb/>京</placeName>'
+     '<date when="1963-11" cert="medium" resp="#tei-ocr">一九六三年<unclear reason="illegible">十一</unclear>月</date>'),
+    ("a person in a salute and a signature", "//t:opener/t:salute[1]", "append",
+     '<persName>毛泽东</persName>同志'),
+    ("people in a signature", "//t:closer", "before",
+     '<signed><orgName>苏共中央</orgName><persName>赫鲁晓夫</persName></signed>'),
+    ("a name in a head and in a footnote", "//t:body//t:head", "append",
+     '<persName>赫鲁晓夫</persName><note place="foot" n="3"><orgName>苏共中央</orgName>第一书记</note>'),
+    ("a place in a dateline's date", "//t:closer/t:dateline/t:date", "append", '<placeName>莫斯科</placeName>'),
 ]
 
 
@@ -326,13 +338,18 @@ def _moved_after(tree, xp, anchor_xp):
     xpath(tree, anchor_xp)[0].addnext(xpath(tree, xp)[0])
 
 
-# Structures the tool never makes (tei_all allows the first two; the others it rejects too).
+# Structures the tool never makes (tei_all allows the empty opener, the lb in the title and the last two;
+# the others it rejects too).
 REJECTED_STRUCTURE = [
     ("empty opener", lambda t: _emptied(t, "//t:opener")),
     ("text in a div", lambda t: setattr(xpath(t, "//t:body/t:div[1]/t:head")[0], "tail", "字")),
     ("paragraph after a section", lambda t: _moved_after(t, "//t:body/t:div[1]/t:p", "//t:body/t:div[1]/t:div[2]")),
     ("closer with no part before it", lambda t: _removed(t, "//t:body/t:div[2]/t:div")),
     ("lb in the header title", lambda t: xpath(t, "//t:titleStmt/t:title")[0].append(etree.Element(f"{{{TEI_NS}}}lb"))),
+    ("a name in a name", lambda t: xpath(t, "//t:body//t:p[1]")[0].append(
+        etree.fromstring(f'<persName xmlns="{TEI_NS}">毛<persName>泽东</persName></persName>'))),
+    ("a footnote in a date of the text", lambda t: xpath(t, "//t:body//t:p[1]")[0].append(
+        etree.fromstring(f'<date xmlns="{TEI_NS}">十月<note place="foot">注</note></date>'))),
 ]
 
 
