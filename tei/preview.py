@@ -50,6 +50,7 @@ blockquote { margin: .6rem 2em; color: #3b372f; }
 .note { font-size: .8em; color: var(--muted); }
 .note.apart::before { content: " [" attr(data-n) "] "; }
 .note.apart::after { content: " "; }
+.name { border-bottom: 1px dotted var(--muted); }
 .ocr { border-radius: 3px; cursor: help; position: relative; }
 .ocr:focus { outline: 2px solid #1d5fbf; outline-offset: 1px; }
 .ocr[data-cert="high"], .legend .high { background: var(--high); }
@@ -87,6 +88,8 @@ _BLOCKS = {
     "byline": ("p", "byline"), "lg": ("div", "lg"), "l": ("p", "l"), "list": ("ul", None), "item": ("li", None),
 }
 _CERT_TEXT = {"high": "高 high", "medium": "中 medium", "low": "低 low"}
+_NAME_KINDS = {"persName": "人名 person", "orgName": "机构 organisation", "placeName": "地名 place"}
+"""Names a scholar marks in the text: underlined, with their kind and authority (@ref) as the tooltip."""
 
 
 def build_preview(tree: etree._ElementTree) -> html.HtmlElement:
@@ -290,6 +293,9 @@ def _render(element: etree._Element, depth: int, counter: _Counter) -> tuple[htm
         return out, [(sic, element, depth)]
     if name == "date":
         out = H.E.time({"datetime": element.get("when")} if element.get("when") else {})
+        return out, [(out, element, depth)]
+    if name in _NAME_KINDS:
+        out = H.SPAN({"class": f"name {name}", "title": " ".join(filter(None, (_NAME_KINDS[name], element.get("ref"))))})
         return out, [(out, element, depth)]
     if name == "note":  # a footnote: small, the archive's own (kept apart from the body) with its number
         out = H.SPAN({"class": "note"} if element.get("type") == NOTE_IN_TEXT else

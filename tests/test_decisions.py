@@ -445,7 +445,7 @@ def test_names_a_scholar_marks_in_the_body_are_valid_read_and_kept(seed_folder, 
     tree = parse_tei(target)
     assert [e.text for e in xpath(tree, "//t:body//t:persName | //t:body//t:placeName")] == ["毛泽东", "莫斯科"]
     assert to_text(tree) == plain.replace("同志们，", "同志门，")  # a name is markup, not text
-    assert '<span class="persName">毛泽东</span>同志' in render_html(tree).decode()
+    assert '<span class="name persName" title="人名 person">毛泽东</span>同志' in render_html(tree).decode()
     assert [(d.action, d.sic) for d in harvested(target)] == [(Action.REJECT, "门")]  # nor a reading
     status, warnings = converted_seed(out, ConvertOptions(decisions=harvested(target)))
     assert status is Status.KEPT and re.search(r"line \d+: <salute> differs from what tei convert makes now",

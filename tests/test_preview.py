@@ -33,8 +33,8 @@ LETTER = """<?xml version="1.0" encoding="UTF-8"?>
 <head>给某某的信</head>
 <opener><salute>亲爱的同志<choice><sic>门</sic><corr resp="#tei-ocr" cert="high">们</corr></choice>：</salute></opener>
 <p>我们<choice><sic>威</sic><corr resp="#tei-ocr" cert="medium">感</corr></choice>到十分高兴。<lb/>第二行&amp;&lt;b&gt;。</p>
-<p>此处<sic resp="#tei-ocr" cert="low">魍</sic>无法校正。</p>
-<closer><signed>张三</signed><dateline><date when="1963-11-29">一九六三年十一月二十九日</date></dateline></closer>
+<p>此处<sic resp="#tei-ocr" cert="low">魍</sic>无法校正，见<placeName>北京</placeName>来信。</p>
+<closer><signed><persName ref="http://www.wikidata.org/entity/Q1">张三</persName></signed><dateline><date when="1963-11-29">一九六三年十一月二十九日</date></dateline></closer>
 <postscript><p>又及：请回信。</p></postscript>
 </div></body></text></TEI>
 """
@@ -92,6 +92,13 @@ def test_ocr_marks_carry_correction_and_certainty(page):
     assert "suspectedOCRerrors:3" in text_of(page.find_class("legend")[0])
 
 
+def test_names_marked_in_the_text(page):
+    assert [(n.get("class"), n.text, n.get("title")) for n in page.find_class("name")] == [
+        ("name placeName", "北京", "地名 place"),
+        ("name persName", "张三", "人名 person http://www.wikidata.org/entity/Q1"),
+    ]
+
+
 def test_csp_forbids_network(page):
     csp = page.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
     assert csp and csp[0].startswith("default-src 'none'")
@@ -138,7 +145,7 @@ def test_in_chromium_switch_hover_screenshot(browser, tmp_path):
     assert browser.title == "给某某的信 <script>alert(1)</script>"
     document = browser.find_element(By.ID, "document")
     original = document.text
-    assert "亲爱的同志门：" in original and "我们威到十分高兴。" in original and "此处魍无法校正。" in original
+    assert "亲爱的同志门：" in original and "我们威到十分高兴。" in original and "此处魍无法校正，见北京来信。" in original
     assert "们" not in original.split("：")[0] and "感" not in original
     assert "第二行&<b>。" in original and "又及：请回信。" in original
 
@@ -148,7 +155,7 @@ def test_in_chromium_switch_hover_screenshot(browser, tmp_path):
     assert document.get_attribute("data-reading") == "corrected"
     corrected = document.text
     assert "亲爱的同志们：" in corrected and "我们感到十分高兴。" in corrected
-    assert "此处魍无法校正。" in corrected  # no confident correction: the printed character stays
+    assert "此处魍无法校正，见北京来信。" in corrected  # no confident correction: the printed character stays
 
     mark = browser.find_element(By.CSS_SELECTOR, ".ocr[data-cert='medium']")
     colour = "return getComputedStyle(arguments[0]).backgroundColor"
