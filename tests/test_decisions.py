@@ -399,7 +399,7 @@ def add_title_note(tree: etree._ElementTree) -> None:
 
 
 def mark_names(tei_bytes: bytes) -> bytes:
-    """A scholar's name tagging in the body: 毛泽东 in the salute, 莫斯科 just before a reading."""
+    """A scholar's name tagging in the body: 毛泽东 in the salute, 莫斯科 two characters before a reading."""
     for printed, marked in (("会毛泽东同志</salute>", "会<persName>毛泽东</persName>同志</salute>"),
                             ("对莫斯科会<choice>", "对<placeName>莫斯科</placeName>会<choice>")):
         assert tei_bytes.count(printed.encode()) == 1
