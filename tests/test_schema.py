@@ -234,7 +234,7 @@ ENRICHMENTS = [
      '<corr resp="#tei-ocr" cert="low">东</corr></choice></persName><orgName>中共中央</orgName>'
      '<placeName ref="https://www.geonames.org/1816670">北<lb/>京</placeName>'
      '<date when="1963-11" cert="medium" resp="#tei-ocr">一九六三年<unclear reason="illegible">十一</unclear>月</date>'),
-    ("a person in a salute and a signature", "//t:opener/t:salute[1]", "append",
+    ("a person in a salute", "//t:opener/t:salute[1]", "append",
      '<persName>毛泽东</persName>同志'),
     ("people in a signature", "//t:closer", "before",
      '<signed><orgName>苏共中央</orgName><persName>赫鲁晓夫</persName></signed>'),
