@@ -1,10 +1,11 @@
 """Rebuild all of the OCR step's data in tei/data, in order, and report each step's time and memory.
 
-Runs build_confusions.py, build_lm.py, build_glyphs.py, build_ocr_model.py and
+Runs build_confusions.py, build_lm.py, build_glyphs.py, build_radicals.py, build_ocr_model.py and
 build_ocr_calibration.py one after the other (each needs the files the ones before it wrote), each in
 its own process, and prints per step its wall time and peak resident memory, then the files' sha256
 and sizes as tei/data/SOURCES.md lists them. Needs ../shared beside the clone, Pillow and the fonts
-named in build_glyphs.py. Stops at the first step that fails.
+named in build_glyphs.py, and Debian's unicode-data (build_radicals.py). Stops at the first step
+that fails.
 
     python scripts/build_ocr_data.py [--from STEP]
 """
@@ -19,8 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ("build_confusions", "build_lm", "build_glyphs", "build_ocr_model", "build_ocr_calibration")
-DATA = ("charlm.npy", "charlm.json", "glyphs.tsv", "confusions.tsv", "ocr_calibration.json", "ocr_model.json")
+STEPS = ("build_confusions", "build_lm", "build_glyphs", "build_radicals", "build_ocr_model", "build_ocr_calibration")
+DATA = ("charlm.npy", "charlm.json", "glyphs.tsv", "radicals.tsv", "confusions.tsv", "ocr_calibration.json",
+        "ocr_model.json")
 
 
 def run(step: str) -> tuple[float, float]:

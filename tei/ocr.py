@@ -19,8 +19,10 @@ fewer errors than the model's synthetic text and lowered, by a gain, in one with
 put in and their neighbours scored again; at the end a reading in a run is taken back when the
 printed character reads as well with its corrected neighbours (战裁 -> 战线, not 路线). One scan
 repeats its misreadings, so after the first pass a pair accepted n times elsewhere in the body adds
-repeat_bonus × ln(1 + n) to its score everywhere else. That bonus, a raise of the threshold and the
-gain on its lowering are set on the dev gold and reported leave-one-document-out
+repeat_bonus × ln(1 + n) to its score everywhere else. A reading the language model proposes that
+keeps the printed character's radical (扬 -> 搞: the OCR read the radical right and the rest wrong)
+adds radical_bonus (tei/data/radicals.tsv). Those two bonuses, a raise of the threshold and the gain
+on its lowering are set on the dev gold and reported leave-one-document-out
 (tei/data/ocr_calibration.json).
 
 Runs where nearly every character is improbable (OCR garbage, as at the end of a stencil copy) are
@@ -39,7 +41,7 @@ import numpy as np
 
 from tei.charlm import NONE, ORDER, CharLM, char_lm
 from tei.model import Cert, Suspect, Unclear
-from tei.resources import OcrModel, confusions, glyph_pairs, ocr_model, protected_terms
+from tei.resources import OcrModel, confusions, glyph_pairs, ocr_model, protected_terms, radicals
 
 PASSES = 3
 """Rounds of scoring: the first over every candidate, the next ones around accepted readings."""
@@ -190,10 +192,11 @@ class Candidates:
 
 def load_data() -> None:
     """Load the step's data now rather than at the first body: the language model (memory-mapped),
-    the decision model, the candidate table and the protected terms. Meant as the initializer of a
-    worker process (ProcessPoolExecutor(initializer=load_data)). The step calls no BLAS routine
-    (its one matrix product is an einsum), so a worker needs no thread pinning: it uses one core."""
-    char_lm(), ocr_model(), candidate_table(()), protected_terms()
+    the decision model, the candidate table, the radicals and the protected terms. Meant as the
+    initializer of a worker process (ProcessPoolExecutor(initializer=load_data)). The step calls no
+    BLAS routine (its one matrix product is an einsum), so a worker needs no thread pinning: it uses
+    one core."""
+    char_lm(), ocr_model(), candidate_table(()), _radical_of_token(), protected_terms()
 
 
 def find_suspects(body: str, *, extra_confusions: Iterable[tuple[str, str, int]] | None = None,
@@ -491,13 +494,15 @@ def _density_shift(body: str, flagged: int, base: float) -> float:
 def _best(scan: Scan, model: OcrModel, table: CandidateTable, cps: np.ndarray, todo: np.ndarray,
           bonus: Callable[[np.ndarray], np.ndarray]) -> tuple[Candidates, np.ndarray]:
     """The best candidate at each position of todo that has one, and its score (raised by the
-    repeat bonus of its pair)."""
+    bonus of its pair and, for a proposal that keeps the printed character's radical, by the radical
+    bonus)."""
     parts, scores = [], []
     for at in range(0, len(todo), CHUNK):
         cands = gather(scan, table, cps, todo[at : at + CHUNK])
         if not len(cands):
             continue
         s = score(model, features(scan, cands)) + bonus(cps[cands.pos].astype(np.int64) << 21 | cands.char)
+        s += model.radical_bonus * ((cands.source == Source.LM) & same_radical(scan.lm, cps[cands.pos], cands.token))
         order = np.lexsort((-s, cands.pos))
         first = order[np.r_[True, cands.pos[order][1:] != cands.pos[order][:-1]]]
         parts.append(cands.take(first))
@@ -505,6 +510,23 @@ def _best(scan: Scan, model: OcrModel, table: CandidateTable, cps: np.ndarray, t
     if not parts:
         return Candidates(*(np.zeros(0, dtype=np.int64),) * 6), np.zeros(0)
     return Candidates.join(parts), np.concatenate(scores)
+
+
+def same_radical(lm: CharLM, printed: np.ndarray, reading: np.ndarray) -> np.ndarray:
+    """True where the printed characters (code points) and the readings (the model's tokens) share
+    their radical (tei/data/radicals.tsv); False where either has none listed."""
+    radical = _radical_of_token()
+    a, b = radical[lm.lut[printed]], radical[reading]
+    return (a == b) & (a > 0)
+
+
+@lru_cache(maxsize=1)
+def _radical_of_token() -> np.ndarray:
+    """Radical number by language-model token (0: none listed)."""
+    lm, table = char_lm(), radicals()
+    out = np.zeros(len(lm.chars) + 2, dtype=np.int16)
+    out[2:] = [table.get(chr(cp), 0) for cp in lm.chars.tolist()]
+    return out
 
 
 def _take_back(scan: Scan, cps: np.ndarray, accepted: dict[int, tuple[Candidates, float]]) -> None:

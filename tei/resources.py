@@ -60,6 +60,14 @@ def glyph_pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=1)
+def radicals() -> dict[str, int]:
+    """The Kangxi radical number of each character the OCR step can meet (tei/data/radicals.tsv,
+    built by scripts/build_radicals.py from Unihan)."""
+    return {char: int(number) for number, chars in (ln.split("\t") for ln in _read_lines("radicals.tsv"))
+            for char in chars}
+
+
+@lru_cache(maxsize=1)
 def protected_terms() -> tuple[str, ...]:
     """Names and era terms that are never flagged (tei/data/protected.txt)."""
     return tuple(ln.strip() for ln in _read_lines("protected.txt"))
@@ -81,6 +89,8 @@ class OcrModel:
             accepted the same pair elsewhere in the body (one scan repeats its misreadings).
         density_gain: factor on the lowering of the threshold in a document denser in errors than the
             model's synthetic text (the raise in a quieter one is kept whole).
+        radical_bonus: added to the score of a reading the language model proposes that shares the
+            printed character's radical (the OCR kept the radical and misread the rest: 扬 -> 搞).
     """
 
     features: tuple[str, ...]
@@ -92,6 +102,7 @@ class OcrModel:
     flag_rate: float
     repeat_bonus: float = 0.0
     density_gain: float = 1.0
+    radical_bonus: float = 0.0
     linear: np.ndarray = field(init=False)
     quadratic_index: np.ndarray = field(init=False)
     quadratic: np.ndarray = field(init=False)
@@ -117,4 +128,4 @@ def ocr_model() -> OcrModel:
     c = json.loads(_read_bytes("ocr_calibration.json"))
     return OcrModel(tuple(d["features"]), np.array(d["weights"]), d["bias"],
                     d["threshold"] + c["threshold_raise"], d["cert_high"], d["cert_medium"],
-                    d["flag_rate"], c["repeat_bonus"], c["density_gain"])
+                    d["flag_rate"], c["repeat_bonus"], c["density_gain"], c["radical_bonus"])

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tei.charlm import ORDER, char_lm
-from tei.resources import confusions, glyph_neighbours, ocr_model, protected_terms
+from tei.resources import confusions, glyph_neighbours, ocr_model, protected_terms, radicals
 from tei.ocr import FEATURES
 
 DATA = resources.files("tei.data")
@@ -58,6 +58,18 @@ def test_glyph_neighbours_are_similar_single_characters() -> None:
     assert "抢" in dict(table["枪"]) and "弯" in dict(table["弩"])
 
 
+def test_radicals_cover_the_vocabulary_once() -> None:
+    """Every CJK character of the language model has one radical (Kangxi numbers 1-214), simplified
+    forms folded into their radical (纟 into 糸's 120)."""
+    table, lm = radicals(), char_lm()
+    vocabulary = {chr(cp) for cp in lm.chars.tolist() if 0x4E00 <= cp <= 0x9FFF}
+    assert vocabulary <= table.keys() and set(table.values()) <= set(range(1, 215))
+    lines = [ln for ln in DATA.joinpath("radicals.tsv").read_text(encoding="utf-8").split("\n") if ln and ln[0] != "#"]
+    assert sum(len(ln.split("\t")[1]) for ln in lines) == len(table)
+    assert table["姑"] == table["妨"] == 38 and table["扬"] == table["搞"] == 64 and table["绥"] == table["紧"] == 120
+    assert table["使"] != table["史"]
+
+
 def test_protected_terms_are_sorted_and_unique() -> None:
     terms = protected_terms()
     assert list(terms) == sorted(set(terms)) and "走资派" in terms
@@ -89,9 +101,9 @@ def test_char_lm_probabilities_sum_to_one(context: str) -> None:
 
 def test_ocr_calibration_reports_leave_one_document_out() -> None:
     raw = json.loads(DATA.joinpath("ocr_calibration.json").read_text(encoding="utf-8"))
-    assert {"threshold_raise", "repeat_bonus", "density_gain"} <= raw.keys()
+    assert {"threshold_raise", "repeat_bonus", "density_gain", "radical_bonus", "min_precision"} <= raw.keys()
     lodo = raw["leave_one_document_out"]
-    assert lodo["gold"] == 1556 and lodo["precision"] >= 0.95
+    assert lodo["gold"] == 1556 and lodo["precision"] >= 0.95 and lodo["correction_accuracy"] >= 0.95
     assert raw["clean_per_1000"] <= 0.2
 
 
